@@ -1,0 +1,118 @@
+import { RESOURCE_KINDS } from '../resource-kinds';
+import { abilities, requireAny, type Decision } from './policies';
+import type { Permission } from './role-matrix';
+import type { Viewer } from './viewer';
+
+/**
+ * A guard says what a field needs. The shield rule tree, the SDL descriptions and the
+ * rule-map snapshot are all generated from these descriptors (see shield.ts).
+ *
+ * `scope` tells the rule cache what a verdict depends on: the caller only (cached per
+ * request), the parent object (cached per object, so each row of a list is judged on
+ * its own), or the arguments (never cached).
+ */
+export interface Guard {
+  readonly summary: string;
+  readonly scope: 'request' | 'object' | 'args';
+  readonly check: (viewer: Viewer, parent: any, args: Record<string, unknown>) => Decision;
+}
+
+const ALLOWED: Decision = { allowed: true };
+
+/** Any caller with a valid key (authentication itself happens before execution). */
+export const anyViewer: Guard = { summary: 'any valid API key', scope: 'request', check: () => ALLOWED };
+
+export const requires = (first: Permission, ...others: Permission[]): Guard => ({
+  summary: `requires ${[first, ...others].join(' or ')}`,
+  scope: 'request',
+  check: (viewer) => requireAny(viewer, first, ...others),
+});
+
+const onParent = <T>(summary: string, ability: (viewer: Viewer, parent: T) => Decision): Guard => ({
+  summary,
+  scope: 'object',
+  check: (viewer, parent) => ability(viewer, parent as T),
+});
+
+const onArgs = (summary: string, check: (viewer: Viewer, args: Record<string, unknown>) => Decision): Guard => ({
+  summary,
+  scope: 'args',
+  check: (viewer, _parent, args) => check(viewer, args),
+});
+
+const resourceSecret = onParent(
+  'requires RESOURCES_MANAGE_OWN on a resource the caller created, otherwise RESOURCES_MANAGE_ANY',
+  abilities.manageResource,
+);
+
+/** Connection, edge and PageInfo types carry no data of their own: what they hold is guarded by its own type. */
+const structural = (...types: string[]) => Object.fromEntries(types.map((t) => [t, { '*': anyViewer }]));
+
+export type GuardTree = Record<string, Record<string, Guard>>;
+
+/**
+ * Every root field needs an entry (start-up fails otherwise), and so does every
+ * object type ('*' guards its fields; a named field's guard narrows it further).
+ */
+export const GUARDS: GuardTree = {
+  Query: {
+    viewer: anyViewer,
+    roleMatrix: anyViewer,
+    users: requires('USERS_VIEW'),
+    user: requires('USERS_VIEW'),
+    apiKeys: onArgs('own keys: requires API_KEYS_MANAGE_OWN; allUsers: requires API_KEYS_DELETE_ANY', (viewer, args) =>
+      abilities.listApiKeys(viewer, args.allUsers === true),
+    ),
+    ...Object.fromEntries(
+      RESOURCE_KINDS.flatMap((k) => [
+        [k.plural, requires('RESOURCES_VIEW')],
+        [k.singular, requires('RESOURCES_VIEW')],
+      ]),
+    ),
+  },
+  Mutation: {
+    createUser: requires('USERS_MANAGE'),
+    updateUser: requires('USERS_MANAGE'),
+    deleteUser: requires('USERS_MANAGE'),
+    createApiKey: onArgs(
+      'own key: requires API_KEYS_MANAGE_OWN; for a service account, or by a service account: requires SERVICE_ACCOUNT_KEYS_CREATE',
+      (viewer, args) => {
+        const input = args.input as { serviceAccountId?: string | null } | undefined;
+        return abilities.createApiKey(viewer, input?.serviceAccountId != null);
+      },
+    ),
+    // The key is loaded in the resolver and judged there (own vs anyone's); this is the role-level floor.
+    deleteApiKey: requires('API_KEYS_MANAGE_OWN', 'API_KEYS_DELETE_ANY'),
+    runInference: requires('INFERENCE_EXECUTE'),
+    ...Object.fromEntries(
+      RESOURCE_KINDS.flatMap((k) => [
+        [`create${k.type}`, requires('RESOURCES_CREATE')],
+        // The target is loaded in the caller's account and judged per object in the resolver.
+        [`update${k.type}`, requires('RESOURCES_MANAGE_OWN', 'RESOURCES_MANAGE_ANY')],
+        [`delete${k.type}`, requires('RESOURCES_MANAGE_OWN', 'RESOURCES_MANAGE_ANY')],
+      ]),
+    ),
+  },
+  Account: { '*': anyViewer },
+  Viewer: { '*': anyViewer },
+  RoleGrant: { '*': anyViewer },
+  User: {
+    '*': anyViewer,
+    apiKeys: onParent(
+      'the user themself (API_KEYS_MANAGE_OWN), or API_KEYS_DELETE_ANY for anyone else',
+      abilities.viewUserApiKeys,
+    ),
+  },
+  ApiKey: { '*': anyViewer },
+  CreatedApiKey: { '*': anyViewer },
+  InferenceResult: { '*': anyViewer },
+  Usage: { '*': anyViewer },
+  Model: { '*': anyViewer },
+  FineTuningJob: { '*': anyViewer },
+  Dataset: { '*': anyViewer, sourceUri: resourceSecret },
+  Deployment: { '*': anyViewer, endpointUrl: resourceSecret },
+  ...structural(
+    'PageInfo',
+    ...['User', 'ApiKey', ...RESOURCE_KINDS.map((k) => k.type)].flatMap((t) => [`${t}Connection`, `${t}Edge`]),
+  ),
+};

@@ -1,0 +1,49 @@
+import { GraphQLError } from 'graphql';
+import type { Permission } from './authz/role-matrix';
+
+/**
+ * Every error a client can see is created here, with one of the contract's codes.
+ * Anything else that escapes a resolver is masked as INTERNAL_SERVER_ERROR by the
+ * server's error formatter, so driver text and stack traces never leave the process.
+ */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'ALREADY_EXISTS'
+  | 'FAILED_PRECONDITION'
+  | 'UPSTREAM_ERROR';
+
+export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'ALREADY_EXISTS',
+  'FAILED_PRECONDITION',
+  'UPSTREAM_ERROR',
+]);
+
+function coded(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+export const Errors = {
+  // One message for every reason, so a caller cannot probe which keys exist.
+  unauthenticated: () =>
+    coded('UNAUTHENTICATED', 'A valid API key is required: Authorization: Bearer <api key>', {
+      http: { status: 401 },
+    }),
+  forbidden: (permission?: Permission) =>
+    permission ? coded('FORBIDDEN', `requires ${permission}`, { permission }) : coded('FORBIDDEN', 'access denied'),
+  notFound: (kind: string, id: string) => coded('NOT_FOUND', `${kind} "${id}" not found`),
+  badInput: (message: string, field?: string) => coded('BAD_USER_INPUT', message, field ? { field } : {}),
+  alreadyExists: (kind: string, what: string) => coded('ALREADY_EXISTS', `${kind} ${what} already exists`),
+  failedPrecondition: (message: string) => coded('FAILED_PRECONDITION', message),
+  upstream: (message: string) => coded('UPSTREAM_ERROR', message),
+};
+
+export function isCodedError(error: unknown): error is GraphQLError {
+  return error instanceof GraphQLError && CLIENT_ERROR_CODES.has(String(error.extensions?.code));
+}

@@ -1,0 +1,36 @@
+import DataLoader from 'dataloader';
+import { In, type DataSource } from 'typeorm';
+import type { Viewer } from '../authz/viewer';
+import { Dataset, User } from '../entities';
+
+/** Per-request loaders: one query per relation and page, however many rows ask. */
+export interface Loaders {
+  userByPk: DataLoader<string, User | null>;
+  datasetByPk: DataLoader<string, Dataset | null>;
+}
+
+export interface RequestContext {
+  readonly viewer: Viewer;
+  readonly db: DataSource;
+  readonly loaders: Loaders;
+}
+
+function byPk<T extends { pk: string; accountPk: string }>(db: DataSource, entity: new () => T, accountPk: string) {
+  return new DataLoader<string, T | null>(async (pks) => {
+    // Scoped to the caller's account even though pks come from our own rows: defence in depth.
+    const rows = await db.getRepository(entity).findBy({ pk: In([...pks]), accountPk } as never);
+    const found = new Map(rows.map((r) => [r.pk, r]));
+    return pks.map((pk) => found.get(pk) ?? null);
+  });
+}
+
+export function createContext(db: DataSource, viewer: Viewer): RequestContext {
+  return {
+    viewer,
+    db,
+    loaders: {
+      userByPk: byPk(db, User, viewer.account.pk),
+      datasetByPk: byPk(db, Dataset, viewer.account.pk),
+    },
+  };
+}

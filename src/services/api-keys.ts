@@ -1,0 +1,58 @@
+import { IsNull, type EntityManager } from 'typeorm';
+import { generateApiKeySecret, hashApiKey, visiblePrefix } from '../auth/api-key-secret';
+import { Account, ApiKey, User } from '../entities';
+import { Errors } from '../errors';
+import { assertValidId, generateId } from '../ids';
+import { optionalText } from './validate';
+
+export interface IssuedKey {
+  apiKey: ApiKey;
+  /** The secret: returned to the caller this once, stored only as a hash. */
+  key: string;
+}
+
+export interface KeyOptions {
+  displayName?: string | null;
+  expiresAt?: Date | null;
+}
+
+export async function issueApiKey(
+  manager: EntityManager,
+  account: Account,
+  owner: User,
+  options: KeyOptions = {},
+): Promise<IssuedKey> {
+  if (options.expiresAt && options.expiresAt.getTime() <= Date.now()) {
+    throw Errors.badInput('expiresAt must be in the future', 'expiresAt');
+  }
+  const key = generateApiKeySecret();
+  const repo = manager.getRepository(ApiKey);
+  const apiKey = await repo.save(
+    repo.create({
+      accountPk: account.pk,
+      ownerPk: owner.pk,
+      id: generateId('key'),
+      displayName: optionalText(options.displayName, 'displayName') ?? null,
+      prefix: visiblePrefix(key),
+      secretHash: hashApiKey(key),
+      expiresAt: options.expiresAt ?? null,
+      lastUsedAt: null,
+      revokedAt: null,
+    }),
+  );
+  return { apiKey, key };
+}
+
+/** A live (not revoked) key of the account, or NOT_FOUND. */
+export async function findApiKey(manager: EntityManager, account: Account, id: string): Promise<ApiKey> {
+  const apiKey = await manager
+    .getRepository(ApiKey)
+    .findOneBy({ accountPk: account.pk, id: assertValidId(id), revokedAt: IsNull() });
+  if (!apiKey) throw Errors.notFound('API key', id);
+  return apiKey;
+}
+
+export async function revokeApiKey(manager: EntityManager, apiKey: ApiKey): Promise<string> {
+  await manager.getRepository(ApiKey).update({ pk: apiKey.pk }, { revokedAt: new Date() });
+  return apiKey.id;
+}
