@@ -40,6 +40,22 @@ const onArgs = (summary: string, check: (viewer: Viewer, args: Record<string, un
   check: (viewer, _parent, args) => check(viewer, args),
 });
 
+/**
+ * For mutations whose verdict depends on the target object: the resolver loads the
+ * target in the caller's account and makes the one `authorize` call on it before
+ * any write (so an unknown id is NOT_FOUND, and a denial names the permission this
+ * object needs). The matrix tests call each of these for every role, own and others'.
+ */
+const judgedOnTarget = (summary: string): Guard => ({
+  summary: `${summary} (judged on the loaded target)`,
+  scope: 'request',
+  check: () => ALLOWED,
+});
+
+const manageTarget = judgedOnTarget(
+  'requires RESOURCES_MANAGE_OWN on a resource the caller created, otherwise RESOURCES_MANAGE_ANY',
+);
+
 const resourceSecret = onParent(
   'requires RESOURCES_MANAGE_OWN on a resource the caller created, otherwise RESOURCES_MANAGE_ANY',
   abilities.manageResource,
@@ -81,15 +97,13 @@ export const GUARDS: GuardTree = {
         return abilities.createApiKey(viewer, input?.serviceAccountId != null);
       },
     ),
-    // The key is loaded in the resolver and judged there (own vs anyone's); this is the role-level floor.
-    deleteApiKey: requires('API_KEYS_MANAGE_OWN', 'API_KEYS_DELETE_ANY'),
+    deleteApiKey: judgedOnTarget("own key: requires API_KEYS_MANAGE_OWN; anyone else's: requires API_KEYS_DELETE_ANY"),
     runInference: requires('INFERENCE_EXECUTE'),
     ...Object.fromEntries(
       RESOURCE_KINDS.flatMap((k) => [
         [`create${k.type}`, requires('RESOURCES_CREATE')],
-        // The target is loaded in the caller's account and judged per object in the resolver.
-        [`update${k.type}`, requires('RESOURCES_MANAGE_OWN', 'RESOURCES_MANAGE_ANY')],
-        [`delete${k.type}`, requires('RESOURCES_MANAGE_OWN', 'RESOURCES_MANAGE_ANY')],
+        [`update${k.type}`, manageTarget],
+        [`delete${k.type}`, manageTarget],
       ]),
     ),
   },

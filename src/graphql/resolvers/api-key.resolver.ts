@@ -27,8 +27,12 @@ const ApiKeyConnection = connectionType(ApiKey, 'ApiKey');
 
 @ArgsType()
 class ApiKeysArgs extends PageArgs {
-  @Field(() => Boolean, { defaultValue: false, description: "true: every user's keys (needs API_KEYS_DELETE_ANY)." })
-  allUsers!: boolean;
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description: "true: every user's keys (needs API_KEYS_DELETE_ANY).",
+  })
+  allUsers?: boolean | null;
 }
 
 @InputType()

@@ -52,8 +52,8 @@ export function resourceResolver<E extends Resource, C extends { id?: string | n
     }
 
     @Query(() => entity, { name: kind.singular, nullable: true })
-    get(@Arg('id', () => ID) id: string, @Ctx() { db, viewer }: RequestContext) {
-      return db.getRepository(entity).findOneBy({ accountPk: viewer.account.pk, id: assertValidId(id) } as never);
+    get(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
+      return load(ctx.db.manager, ctx, id);
     }
 
     @Mutation(() => entity, { name: `create${kind.type}` })

@@ -15,8 +15,7 @@ import {
 import { IsNull } from 'typeorm';
 import type { Role } from '../../authz/role-matrix';
 import { ApiKey, User } from '../../entities';
-import { assertValidId } from '../../ids';
-import { createUser, deleteUser, updateUser } from '../../services/users';
+import { createUser, deleteUser, findUser, updateUser } from '../../services/users';
 import type { RequestContext } from '../context';
 import { RoleEnum } from '../enums';
 import { connectionType, PageArgs, paginate } from '../pagination';
@@ -57,7 +56,7 @@ export class UserResolver {
 
   @Query(() => User, { nullable: true })
   user(@Arg('id', () => ID) id: string, @Ctx() { db, viewer }: RequestContext) {
-    return db.getRepository(User).findOneBy({ accountPk: viewer.account.pk, id: assertValidId(id) });
+    return findUser(db.manager, viewer.account, id);
   }
 
   @Mutation(() => User)
