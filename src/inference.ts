@@ -40,13 +40,14 @@ const numberOrNull = (v: unknown) => (typeof v === 'number' && Number.isFinite(v
 export async function chatCompletion(request: CompletionRequest): Promise<Completion> {
   const url = `${request.endpointUrl.replace(/\/+$/, '')}/chat/completions`;
   const timeoutMs = inferenceTimeoutMs();
+  const signal = AbortSignal.timeout(timeoutMs);
   let response: Response;
   let body: string;
   try {
     response = await fetch(url, {
       method: 'POST',
       redirect: 'error',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal,
       headers: {
         'content-type': 'application/json',
         accept: 'application/json',
@@ -63,7 +64,7 @@ export async function chatCompletion(request: CompletionRequest): Promise<Comple
     if (length > MAX_UPSTREAM_BYTES) throw Errors.upstream('the inference upstream answered too much');
     body = await response.text();
   } catch (error) {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    if (signal.aborted) {
       throw Errors.upstream(`the inference upstream did not answer within ${timeoutMs} ms`);
     }
     if (error instanceof Error && 'extensions' in error) throw error;

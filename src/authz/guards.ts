@@ -121,10 +121,11 @@ export const GUARDS: GuardTree = {
   CreatedApiKey: { '*': anyViewer },
   InferenceResult: { '*': anyViewer },
   Usage: { '*': anyViewer },
-  Model: { '*': anyViewer },
-  FineTuningJob: { '*': anyViewer },
-  Dataset: { '*': anyViewer, sourceUri: resourceSecret },
-  Deployment: { '*': anyViewer, endpointUrl: resourceSecret },
+  // However a resource is reached (a list, a mutation's result, a job's dataset), reading it needs RESOURCES_VIEW.
+  Model: { '*': requires('RESOURCES_VIEW') },
+  FineTuningJob: { '*': requires('RESOURCES_VIEW') },
+  Dataset: { '*': requires('RESOURCES_VIEW'), sourceUri: resourceSecret },
+  Deployment: { '*': requires('RESOURCES_VIEW'), endpointUrl: resourceSecret },
   ...structural(
     'PageInfo',
     ...['User', 'ApiKey', ...RESOURCE_KINDS.map((k) => k.type)].flatMap((t) => [`${t}Connection`, `${t}Edge`]),

@@ -94,7 +94,10 @@ export function buildRuleTree(guards: GuardTree): IRules {
 /** The reviewable form of the rule tree: `Type.field -> summary [scope]`, committed as a snapshot. */
 export function ruleMap(guards: GuardTree): Record<string, string> {
   const entries = Object.entries(guards).flatMap(([typeName, fields]) =>
-    Object.entries(fields).map(([field, guard]) => [`${typeName}.${field}`, `${guard.summary} [${guard.scope}]`]),
+    Object.entries(fields).map(([field, guard]) => {
+      const effective = field === '*' ? guard : effectiveGuard(fields['*'], guard);
+      return [`${typeName}.${field}`, `${effective.summary} [${effective.scope}]`];
+    }),
   );
   return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -1,6 +1,6 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { Role } from '../authz/role-matrix';
+import type { Role } from '../authz/role-matrix';
 import { RoleEnum } from '../graphql/enums';
 import { timestampType } from '../store/dialect';
 
