@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { DataSource } from 'typeorm';
 import { logger } from '../logger';
-import { startServer } from '../server';
+import { startServer, type RunningServer } from '../server';
 import { createAccount, countAccounts, findAccount, updateAccount, type CreatedAccount } from '../services/accounts';
 import { issueApiKey } from '../services/api-keys';
 import { findUser } from '../services/users';
@@ -53,21 +53,27 @@ export function registerOperatorCommands(program: Command, output: Out): void {
     .option('--port <port>', 'port to listen on (env PORT)', process.env.PORT ?? '4000')
     .option('--host <host>', 'address to bind (env HOST)', process.env.HOST)
     .action(async (opts: { port: string; host?: string }) => {
+      // Signals are handled from the first moment: a SIGTERM during start-up still closes the store cleanly.
+      let stopping: Promise<void> | undefined;
+      let server: RunningServer | undefined;
       const db = await openStore();
+      const shutdown = (signal: string) => {
+        stopping ??= (async () => {
+          logger.info({ signal }, 'shutting down');
+          await server?.stop();
+          await db.destroy();
+          process.exit(0);
+        })();
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+
       if ((await countAccounts(db)) === 0) {
         printCreated(output(), await createAccount(db, { id: DEFAULT_ACCOUNT, adminEmail: DEFAULT_ADMIN_EMAIL }));
       }
-      const server = await startServer({ db, port: Number(opts.port), host: opts.host });
+      server = await startServer({ db, port: Number(opts.port), host: opts.host });
       logger.info({ url: server.url }, 'Rolegate is serving');
       if (output() === 'text') process.stdout.write(`Rolegate is serving GraphQL at ${server.url}\n`);
-      const shutdown = async (signal: string) => {
-        logger.info({ signal }, 'shutting down');
-        await server.stop();
-        await db.destroy();
-        process.exit(0);
-      };
-      process.once('SIGTERM', () => void shutdown('SIGTERM'));
-      process.once('SIGINT', () => void shutdown('SIGINT'));
     });
 
   program
