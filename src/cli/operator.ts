@@ -6,7 +6,7 @@ import { startServer, type RunningServer } from '../server';
 import { createAccount, countAccounts, findAccount, updateAccount, type CreatedAccount } from '../services/accounts';
 import { issueApiKey } from '../services/api-keys';
 import { findUser } from '../services/users';
-import { openStore } from '../store/store';
+import { inTransaction, openStore } from '../store/store';
 import { print, type OutputFormat } from './output';
 
 export const DEFAULT_ACCOUNT = 'default';
@@ -124,7 +124,7 @@ export function registerOperatorCommands(program: Command, output: Out): void {
     .option('--key-name <name>', "the key's display name")
     .action(async (opts: { account: string; user: string; keyName?: string }) => {
       const issued = await withStore((db) =>
-        db.transaction(async (manager) => {
+        inTransaction(db, async (manager) => {
           const acct = await findAccount(db, opts.account);
           const owner = await findUser(manager, acct, opts.user);
           return issueApiKey(manager, acct, owner, { displayName: opts.keyName ?? null });

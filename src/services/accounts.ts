@@ -4,6 +4,7 @@ import { Errors } from '../errors';
 import { assertValidId } from '../ids';
 import { issueApiKey } from './api-keys';
 import { createUser } from './users';
+import { inTransaction } from '../store/store';
 
 export interface NewAccount {
   id: string;
@@ -21,7 +22,7 @@ export interface CreatedAccount {
 
 /** Creates an account, its first admin and the admin's first key, all or nothing. */
 export function createAccount(db: DataSource, input: NewAccount): Promise<CreatedAccount> {
-  return db.transaction(async (manager) => {
+  return inTransaction(db, async (manager) => {
     const id = assertValidId(input.id, 'account');
     const repo = manager.getRepository(Account);
     if (await repo.existsBy({ id })) throw Errors.alreadyExists('account', `"${id}"`);

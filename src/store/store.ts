@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Mutex } from 'async-mutex';
 import type { DataSource, EntityManager } from 'typeorm';
 import { createDataSource } from '../../ormconfig';
 import { Account } from '../entities';
@@ -26,4 +27,19 @@ export async function lockAccount(manager: EntityManager, accountPk: string): Pr
       .where('a.pk = :pk', { pk: accountPk })
       .getOne();
   }
+}
+
+const sqliteWriters = new WeakMap<DataSource, Mutex>();
+
+/**
+ * Runs `work` in a transaction. The embedded SQLite store has one connection, on
+ * which TypeORM cannot open a second transaction while one is open, so its
+ * transactions take turns (SQLite allows one writer at a time anyway). PostgreSQL
+ * runs them side by side; writers that must not interleave take row locks.
+ */
+export function inTransaction<T>(db: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  if (db.options.type !== 'better-sqlite3') return db.transaction(work);
+  let mutex = sqliteWriters.get(db);
+  if (!mutex) sqliteWriters.set(db, (mutex = new Mutex()));
+  return mutex.runExclusive(() => db.transaction(work));
 }

@@ -8,7 +8,7 @@ import { startServer, type RunningServer } from '../../src/server';
 import { createAccount } from '../../src/services/accounts';
 import { issueApiKey } from '../../src/services/api-keys';
 import { createUser } from '../../src/services/users';
-import { openStore } from '../../src/store/store';
+import { inTransaction, openStore } from '../../src/store/store';
 
 export interface GqlResponse {
   status: number;
@@ -85,7 +85,7 @@ export class Harness {
   async actor(role: Role, options: { serviceAccount?: boolean; account?: Account } = {}): Promise<Actor> {
     const account = options.account ?? this.account;
     const id = unique(role.toLowerCase().replace(/_/g, '-'));
-    const user = await this.db.transaction((m) =>
+    const user = await inTransaction(this.db, (m) =>
       createUser(m, account, {
         userId: id,
         email: options.serviceAccount ? null : `${id}@acme.test`,

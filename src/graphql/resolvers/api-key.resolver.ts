@@ -22,6 +22,7 @@ import { findApiKey, issueApiKey, revokeApiKey } from '../../services/api-keys';
 import { findUser } from '../../services/users';
 import type { RequestContext } from '../context';
 import { connectionType, PageArgs, paginate } from '../pagination';
+import { inTransaction } from '../../store/store';
 
 const ApiKeyConnection = connectionType(ApiKey, 'ApiKey');
 
@@ -65,7 +66,7 @@ export class ApiKeyResolver {
 
   @Mutation(() => CreatedApiKey)
   createApiKey(@Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput, @Ctx() { db, viewer }: RequestContext) {
-    return db.transaction(async (manager) => {
+    return inTransaction(db, async (manager) => {
       let owner: User = viewer.user;
       if (input.serviceAccountId != null) {
         owner = await findUser(manager, viewer.account, input.serviceAccountId);
@@ -80,7 +81,7 @@ export class ApiKeyResolver {
 
   @Mutation(() => ID, { description: 'Revokes a key; it stops working at once.' })
   deleteApiKey(@Arg('id', () => ID) id: string, @Ctx() { db, viewer }: RequestContext) {
-    return db.transaction(async (manager) => {
+    return inTransaction(db, async (manager) => {
       const apiKey = await findApiKey(manager, viewer.account, id);
       authorize(abilities.deleteApiKey(viewer, apiKey));
       return revokeApiKey(manager, apiKey);

@@ -8,6 +8,7 @@ import type { ResourceKind } from '../../resource-kinds';
 import { isUniqueViolation } from '../../store/unique';
 import type { RequestContext } from '../context';
 import { connectionType, PageArgs, paginate } from '../pagination';
+import { inTransaction } from '../../store/store';
 
 /** What differs between resource kinds: their entity, inputs, and how inputs become columns. */
 export interface ResourceSpec<E extends Resource, C extends { id?: string | null }, U extends object> {
@@ -60,7 +61,7 @@ export function resourceResolver<E extends Resource, C extends { id?: string | n
     async create(@Arg('input', () => spec.createInput) input: C, @Ctx() ctx: RequestContext) {
       const id = input.id != null ? assertValidId(input.id) : generateId(toKebab(kind.type));
       try {
-        return await ctx.db.transaction(async (manager) => {
+        return await inTransaction(ctx.db, async (manager) => {
           const repo = manager.getRepository(entity);
           if (await repo.existsBy({ accountPk: ctx.viewer.account.pk, id } as never)) {
             throw Errors.alreadyExists(noun, `"${id}"`);
@@ -86,7 +87,7 @@ export function resourceResolver<E extends Resource, C extends { id?: string | n
       @Arg('input', () => spec.updateInput) input: U,
       @Ctx() ctx: RequestContext,
     ) {
-      return ctx.db.transaction(async (manager) => {
+      return inTransaction(ctx.db, async (manager) => {
         const row = await load(manager, ctx, id);
         authorize(abilities.manageResource(ctx.viewer, row));
         await spec.patch(row, input, manager, ctx);
@@ -96,7 +97,7 @@ export function resourceResolver<E extends Resource, C extends { id?: string | n
 
     @Mutation(() => ID, { name: `delete${kind.type}` })
     delete(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
-      return ctx.db.transaction(async (manager) => {
+      return inTransaction(ctx.db, async (manager) => {
         const row = await load(manager, ctx, id);
         authorize(abilities.manageResource(ctx.viewer, row));
         await manager.getRepository(entity).delete({ pk: row.pk } as never);

@@ -19,6 +19,7 @@ import { createUser, deleteUser, findUser, updateUser } from '../../services/use
 import type { RequestContext } from '../context';
 import { RoleEnum } from '../enums';
 import { connectionType, PageArgs, paginate } from '../pagination';
+import { inTransaction } from '../../store/store';
 
 export const UserConnection = connectionType(User, 'User');
 
@@ -61,7 +62,7 @@ export class UserResolver {
 
   @Mutation(() => User)
   createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() { db, viewer }: RequestContext) {
-    return db.transaction((manager) => createUser(manager, viewer.account, input));
+    return inTransaction(db, (manager) => createUser(manager, viewer.account, input));
   }
 
   @Mutation(() => User)
@@ -70,12 +71,12 @@ export class UserResolver {
     @Arg('input', () => UpdateUserInput) input: UpdateUserInput,
     @Ctx() { db, viewer }: RequestContext,
   ) {
-    return db.transaction((manager) => updateUser(manager, viewer.account, id, input));
+    return inTransaction(db, (manager) => updateUser(manager, viewer.account, id, input));
   }
 
   @Mutation(() => ID, { description: "Deletes the user and revokes all of the user's API keys." })
   deleteUser(@Arg('id', () => ID) id: string, @Ctx() { db, viewer }: RequestContext) {
-    return db.transaction((manager) => deleteUser(manager, viewer.account, id));
+    return inTransaction(db, (manager) => deleteUser(manager, viewer.account, id));
   }
 
   @FieldResolver(() => String, { description: 'Full resource name, e.g. accounts/acme/users/alice.' })
