@@ -1,25 +1,43 @@
 import 'reflect-metadata';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './src/entities';
+import { POSTGRES_MIGRATIONS, SQLITE_MIGRATIONS } from './src/migrations';
 import { isPostgresUrl } from './src/store/dialect';
 
 export const DEFAULT_SQLITE_FILE = './data/rolegate.sqlite';
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * The one place that decides which store Rolegate uses: DATABASE_URL=postgres://...
- * for PostgreSQL, otherwise the embedded SQLite file ROLEGATE_DB (default
- * ./data/rolegate.sqlite). The TypeORM CLI loads the default export.
+ * for PostgreSQL (optionally in the schema DATABASE_SCHEMA), otherwise the embedded
+ * SQLite file ROLEGATE_DB (default ./data/rolegate.sqlite). The TypeORM CLI loads
+ * the default export.
+ *
+ * The schema is only ever changed by migrations (src/migrations): `synchronize`
+ * would alter tables behind the operator's back, so it is off everywhere.
  */
 export function dataSourceOptions(env: NodeJS.ProcessEnv = process.env): DataSourceOptions {
-  const common = { entities: ENTITIES, synchronize: true, logging: false } as const;
+  const common = { entities: ENTITIES, synchronize: false, migrationsRun: false, logging: false } as const;
   if (isPostgresUrl(env.DATABASE_URL)) {
-    return { ...common, type: 'postgres', url: env.DATABASE_URL, schema: env.DATABASE_SCHEMA || undefined };
+    const schema = env.DATABASE_SCHEMA || undefined;
+    if (schema && !SCHEMA_NAME.test(schema)) throw new Error(`DATABASE_SCHEMA must match ${SCHEMA_NAME}`);
+    return {
+      ...common,
+      type: 'postgres',
+      url: env.DATABASE_URL,
+      schema,
+      // gen_random_uuid() is built into PostgreSQL 13+: no extension to install.
+      uuidExtension: 'pgcrypto',
+      migrations: POSTGRES_MIGRATIONS,
+      // Raw SQL in migrations names no schema: the search path puts it in the right one.
+      extra: { max: Number(env.DATABASE_POOL_SIZE) || 10, ...(schema && { options: `-c search_path=${schema}` }) },
+    };
   }
-  const file = env.ROLEGATE_DB || DEFAULT_SQLITE_FILE;
   return {
     ...common,
     type: 'better-sqlite3',
-    database: file,
+    database: env.ROLEGATE_DB || DEFAULT_SQLITE_FILE,
+    migrations: SQLITE_MIGRATIONS,
     // WAL lets readers proceed during a write; the busy timeout makes a second writer wait, not fail.
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
       db.pragma('journal_mode = WAL');

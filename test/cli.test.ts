@@ -1,18 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gql } from './helpers/harness';
 import { runCli, serve } from './helpers/cli';
+import { createTestStore, storeName, type TestStore } from './helpers/store';
 
-/** The operator commands, run as the real executable against a real SQLite file. */
-describe('rolegate operator commands', () => {
-  let dir: string;
+/** The operator commands, run as the real executable against a real, empty store. */
+describe(`rolegate operator commands (${storeName})`, () => {
+  let store: TestStore;
   let env: Record<string, string>;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rolegate-cli-'));
-    env = { ROLEGATE_DB: join(dir, 'db', 'rolegate.sqlite') };
+  beforeEach(async () => {
+    store = await createTestStore();
+    env = store.env;
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => store.drop());
 
   it('serve initialises an empty database, prints the admin key once, serves it, and stops on SIGTERM', async () => {
     const server = await serve(env);

@@ -6,7 +6,7 @@ import { startServer, type RunningServer } from '../server';
 import { createAccount, countAccounts, findAccount, updateAccount, type CreatedAccount } from '../services/accounts';
 import { issueApiKey } from '../services/api-keys';
 import { findUser } from '../services/users';
-import { inTransaction, openStore } from '../store/store';
+import { inTransaction, migrate, openStore } from '../store/store';
 import { print, type OutputFormat } from './output';
 
 export const DEFAULT_ACCOUNT = 'default';
@@ -74,6 +74,25 @@ export function registerOperatorCommands(program: Command, output: Out): void {
       server = await startServer({ db, port: Number(opts.port), host: opts.host });
       logger.info({ url: server.url }, 'Rolegate is serving');
       if (output() === 'text') process.stdout.write(`Rolegate is serving GraphQL at ${server.url}\n`);
+    });
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations (serve and the other operator commands also do this first).')
+    .action(async () => {
+      const db = await openStore(process.env, { migrate: false });
+      try {
+        const applied = await migrate(db);
+        print(
+          output(),
+          { applied },
+          applied.length > 0
+            ? `Applied ${applied.length} migration(s): ${applied.join(', ')}`
+            : 'The database is up to date.',
+        );
+      } finally {
+        await db.destroy();
+      }
     });
 
   program

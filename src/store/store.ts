@@ -5,13 +5,44 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { createDataSource } from '../../ormconfig';
 import { Account } from '../entities';
 
-/** Opens the configured store (see ormconfig.ts), creating the SQLite file's folder if needed. */
-export async function openStore(env: NodeJS.ProcessEnv = process.env): Promise<DataSource> {
+/**
+ * Opens the configured store (see ormconfig.ts), creating the SQLite file's folder
+ * if needed, and by default applies pending migrations.
+ */
+export async function openStore(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { migrate?: boolean } = {},
+): Promise<DataSource> {
   const ds = createDataSource(env);
   if (ds.options.type === 'better-sqlite3' && ds.options.database !== ':memory:') {
     mkdirSync(dirname(ds.options.database), { recursive: true });
   }
-  return ds.initialize();
+  await ds.initialize();
+  try {
+    if (options.migrate ?? true) await migrate(ds);
+  } catch (error) {
+    await ds.destroy();
+    throw error;
+  }
+  return ds;
+}
+
+/**
+ * Applies pending migrations, each in its own transaction, and returns their names.
+ * On PostgreSQL an advisory lock makes instances that start together take turns,
+ * so exactly one of them migrates.
+ */
+export async function migrate(db: DataSource): Promise<string[]> {
+  if (db.options.type !== 'postgres') return (await db.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query(`SELECT pg_advisory_lock(hashtext('rolegate:migrations:' || current_schema()))`);
+    return (await db.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  } finally {
+    await runner.query(`SELECT pg_advisory_unlock(hashtext('rolegate:migrations:' || current_schema()))`);
+    await runner.release();
+  }
 }
 
 /**
@@ -19,14 +50,7 @@ export async function openStore(env: NodeJS.ProcessEnv = process.env): Promise<D
  * a row lock on the account in PostgreSQL. SQLite allows one writer at a time already.
  */
 export async function lockAccount(manager: EntityManager, accountPk: string): Promise<void> {
-  if (manager.connection.options.type === 'postgres') {
-    await manager
-      .getRepository(Account)
-      .createQueryBuilder('a')
-      .setLock('pessimistic_write')
-      .where('a.pk = :pk', { pk: accountPk })
-      .getOne();
-  }
+  await manager.getRepository(Account).findOne({ where: { pk: accountPk }, ...forUpdate(manager) });
 }
 
 const sqliteWriters = new WeakMap<DataSource, Mutex>();
@@ -42,4 +66,13 @@ export function inTransaction<T>(db: DataSource, work: (manager: EntityManager) 
   let mutex = sqliteWriters.get(db);
   if (!mutex) sqliteWriters.set(db, (mutex = new Mutex()));
   return mutex.runExclusive(() => db.transaction(work));
+}
+
+/**
+ * Find options that lock the rows read until the transaction ends, so a
+ * read-check-write cannot interleave with another writer's (PostgreSQL). SQLite
+ * transactions already take turns (see inTransaction).
+ */
+export function forUpdate(manager: EntityManager): { lock?: { mode: 'pessimistic_write' } } {
+  return manager.connection.options.type === 'postgres' ? { lock: { mode: 'pessimistic_write' } } : {};
 }

@@ -15,7 +15,7 @@ export function runCli(args: string[], env: Record<string, string | undefined>):
     execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '', ...env }, timeout: 30_000 },
+      { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 30_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });
@@ -34,7 +34,7 @@ export interface ServeProcess {
 /** Starts `rolegate serve --port 0` and waits until it says where it serves. */
 export function serve(env: Record<string, string | undefined>): Promise<ServeProcess> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--host', '127.0.0.1'], {
-    env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_URL: '', ...env },
+    env: { ...process.env, LOG_LEVEL: 'silent', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Role } from '../../src/authz/role-matrix';
 import { Account, Resource, User } from '../../src/entities';
@@ -9,6 +6,7 @@ import { createAccount } from '../../src/services/accounts';
 import { issueApiKey } from '../../src/services/api-keys';
 import { createUser } from '../../src/services/users';
 import { inTransaction, openStore } from '../../src/store/store';
+import { createTestStore, type TestStore } from './store';
 
 export interface GqlResponse {
   status: number;
@@ -44,7 +42,7 @@ let counter = 0;
 export const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}`;
 
 /**
- * A real server on a loopback port over its own SQLite file, with one account
+ * A real server on a loopback port over a store of its own (test/helpers/store.ts), with one account
  * (`acme`) and its first admin. Everything a test needs goes through HTTP except
  * fixtures, which are written with the same services the server uses.
  */
@@ -54,27 +52,23 @@ export class Harness {
     readonly server: RunningServer,
     readonly account: Account,
     readonly admin: Actor,
-    private readonly dir: string,
+    readonly store: TestStore,
   ) {}
 
   static async start(options: { granularRoles?: boolean; accountId?: string } = {}): Promise<Harness> {
-    const dir = mkdtempSync(join(tmpdir(), 'rolegate-test-'));
-    const db = await openStore({ ...process.env, DATABASE_URL: '', ROLEGATE_DB: join(dir, 'rolegate.sqlite') });
+    const store = await createTestStore();
+    const db = await openStore({ ...process.env, ...store.env });
     const created = await createAccount(db, {
       id: options.accountId ?? 'acme',
       adminEmail: 'admin@acme.test',
       granularRoles: options.granularRoles ?? true,
     });
     const server = await startServer({ db, port: 0, host: '127.0.0.1' });
-    return new Harness(db, server, created.account, { user: created.user, key: created.apiKey }, dir);
+    return new Harness(db, server, created.account, { user: created.user, key: created.apiKey }, store);
   }
 
   get url(): string {
     return this.server.url;
-  }
-
-  get file(): string {
-    return join(this.dir, 'rolegate.sqlite');
   }
 
   gql(key: string | undefined, query: string, variables?: object): Promise<GqlResponse> {
@@ -127,6 +121,6 @@ export class Harness {
   async stop(): Promise<void> {
     await this.server.stop();
     await this.db.destroy();
-    rmSync(this.dir, { recursive: true, force: true });
+    await this.store.drop();
   }
 }

@@ -8,7 +8,7 @@ import type { ResourceKind } from '../../resource-kinds';
 import { isUniqueViolation } from '../../store/unique';
 import type { RequestContext } from '../context';
 import { connectionType, PageArgs, paginate } from '../pagination';
-import { inTransaction } from '../../store/store';
+import { forUpdate, inTransaction } from '../../store/store';
 
 /** What differs between resource kinds: their entity, inputs, and how inputs become columns. */
 export interface ResourceSpec<E extends Resource, C extends { id?: string | null }, U extends object> {
@@ -37,10 +37,12 @@ export function resourceResolver<E extends Resource, C extends { id?: string | n
   const Connection = connectionType(entity, kind.type);
   const noun = humanName(kind.type);
 
-  async function load(manager: EntityManager, ctx: RequestContext, id: string): Promise<E> {
-    const row = await manager
-      .getRepository(entity)
-      .findOneBy({ accountPk: ctx.viewer.account.pk, id: assertValidId(id) } as never);
+  /** The row in the caller's account, or NOT_FOUND; `lock` holds it until the transaction ends. */
+  async function load(manager: EntityManager, ctx: RequestContext, id: string, lock = false): Promise<E> {
+    const row = await manager.getRepository(entity).findOne({
+      where: { accountPk: ctx.viewer.account.pk, id: assertValidId(id) } as never,
+      ...(lock && forUpdate(manager)),
+    });
     if (!row) throw Errors.notFound(noun, id);
     return row;
   }
@@ -88,7 +90,7 @@ export function resourceResolver<E extends Resource, C extends { id?: string | n
       @Ctx() ctx: RequestContext,
     ) {
       return inTransaction(ctx.db, async (manager) => {
-        const row = await load(manager, ctx, id);
+        const row = await load(manager, ctx, id, true);
         authorize(abilities.manageResource(ctx.viewer, row));
         await spec.patch(row, input, manager, ctx);
         return manager.getRepository(entity).save(row);
@@ -98,7 +100,7 @@ export function resourceResolver<E extends Resource, C extends { id?: string | n
     @Mutation(() => ID, { name: `delete${kind.type}` })
     delete(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
       return inTransaction(ctx.db, async (manager) => {
-        const row = await load(manager, ctx, id);
+        const row = await load(manager, ctx, id, true);
         authorize(abilities.manageResource(ctx.viewer, row));
         await manager.getRepository(entity).delete({ pk: row.pk } as never);
         return row.id;
