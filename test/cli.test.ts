@@ -1,5 +1,5 @@
 import { gql } from './helpers/harness';
-import { runCli, serve } from './helpers/cli';
+import { killServers, runCli, serve } from './helpers/cli';
 import { createTestStore, storeName, type TestStore } from './helpers/store';
 
 /** The operator commands, run as the real executable against a real, empty store. */
@@ -10,7 +10,10 @@ describe(`rolegate operator commands (${storeName})`, () => {
     store = await createTestStore();
     env = store.env;
   });
-  afterEach(() => store.drop());
+  afterEach(async () => {
+    await killServers();
+    await store.drop();
+  });
 
   it('serve initialises an empty database, prints the admin key once, serves it, and stops on SIGTERM', async () => {
     const server = await serve(env);

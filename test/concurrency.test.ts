@@ -1,7 +1,8 @@
 import { Dataset, Deployment, Model, User } from '../src/entities';
 import { Harness } from './helpers/harness';
+import { storeName } from './helpers/store';
 
-describe('concurrent writers', () => {
+describe(`concurrent writers (${storeName})`, () => {
   let h: Harness;
   beforeAll(async () => {
     h = await Harness.start();
@@ -31,5 +32,53 @@ describe('concurrent writers', () => {
     expect(await h.db.getRepository(Deployment).countBy({ accountPk: h.account.pk })).toBe(10);
     expect(await h.db.getRepository(Dataset).countBy({ accountPk: h.account.pk })).toBe(10);
     expect(await h.db.getRepository(User).countBy({ accountPk: h.account.pk })).toBe(1 + 5 + 10);
+  });
+
+  it('keeps a human admin when two admins demote each other at the same moment, every time', async () => {
+    const a = await h.actor('ADMIN');
+    const b = await h.actor('ADMIN');
+    const users = h.db.getRepository(User);
+    const demote = (key: string, id: string) =>
+      h.gql(key, 'mutation($id: ID!) { updateUser(id: $id, input: { role: USER }) { role } }', { id });
+    // The account's first admin steps aside, so a and b are its only human admins.
+    await users.update({ pk: h.admin.user.pk }, { role: 'USER' });
+    try {
+      for (let round = 0; round < 25; round++) {
+        const [ab, ba] = await Promise.all([demote(a.key, b.user.id), demote(b.key, a.user.id)]);
+        const succeeded = [ab, ba].filter((r) => !r.body.errors).length;
+        expect(succeeded).toBe(1);
+        for (const r of [ab, ba].filter((x) => x.body.errors)) {
+          expect(['FAILED_PRECONDITION', 'FORBIDDEN']).toContain(r.body.errors![0].extensions!.code);
+        }
+        const admins = await users.countBy({ accountPk: h.account.pk, role: 'ADMIN', serviceAccount: false });
+        expect(admins).toBe(1);
+        await users.update({ pk: a.user.pk }, { role: 'ADMIN' });
+        await users.update({ pk: b.user.pk }, { role: 'ADMIN' });
+      }
+    } finally {
+      await users.update({ pk: h.admin.user.pk }, { role: 'ADMIN' });
+    }
+  });
+
+  it('applies two concurrent updates of one object as if one came after the other (no lost update)', async () => {
+    const owner = await h.actor('USER');
+    for (let round = 0; round < 25; round++) {
+      const dep = await h.resource(Deployment, owner.user, { minReplicas: 1, maxReplicas: 10 });
+      const update = (input: string) =>
+        h.gql(owner.key, `mutation($id: ID!) { updateDeployment(id: $id, input: { ${input} }) { id } }`, {
+          id: dep.id,
+        });
+      // Each is valid alone; together they would leave minReplicas > maxReplicas.
+      const [raiseMin, lowerMax] = await Promise.all([update('minReplicas: 8'), update('maxReplicas: 5')]);
+      const row = await h.db.getRepository(Deployment).findOneByOrFail({ pk: dep.pk });
+      const final = [row.minReplicas, row.maxReplicas];
+      expect([
+        [8, 10],
+        [1, 5],
+      ]).toContainEqual(final);
+      expect([raiseMin, lowerMax].filter((r) => !r.body.errors)).toHaveLength(1);
+      const loser = raiseMin.body.errors ? raiseMin : lowerMax;
+      expect(loser.body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { DataSource } from 'typeorm';
+import { isCodedError } from '../errors';
 import { logger } from '../logger';
 import { startServer, type RunningServer } from '../server';
 import { createAccount, countAccounts, findAccount, updateAccount, type CreatedAccount } from '../services/accounts';
@@ -69,7 +70,12 @@ export function registerOperatorCommands(program: Command, output: Out): void {
       process.once('SIGINT', () => shutdown('SIGINT'));
 
       if ((await countAccounts(db)) === 0) {
-        printCreated(output(), await createAccount(db, { id: DEFAULT_ACCOUNT, adminEmail: DEFAULT_ADMIN_EMAIL }));
+        try {
+          printCreated(output(), await createAccount(db, { id: DEFAULT_ACCOUNT, adminEmail: DEFAULT_ADMIN_EMAIL }));
+        } catch (error) {
+          // Another instance starting on the same empty database initialised it first.
+          if (!(isCodedError(error) && error.extensions.code === 'ALREADY_EXISTS')) throw error;
+        }
       }
       server = await startServer({ db, port: Number(opts.port), host: opts.host });
       logger.info({ url: server.url }, 'Rolegate is serving');

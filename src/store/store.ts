@@ -4,6 +4,8 @@ import { Mutex } from 'async-mutex';
 import type { DataSource, EntityManager } from 'typeorm';
 import { createDataSource } from '../../ormconfig';
 import { Account } from '../entities';
+import { Errors } from '../errors';
+import { isUniqueViolation } from './unique';
 
 /**
  * Opens the configured store (see ormconfig.ts), creating the SQLite file's folder
@@ -33,7 +35,19 @@ export async function openStore(
  * so exactly one of them migrates.
  */
 export async function migrate(db: DataSource): Promise<string[]> {
-  if (db.options.type !== 'postgres') return (await db.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  if (db.options.type !== 'postgres') {
+    // SQLite: one IMMEDIATE transaction around all of it. A second process waits on the
+    // write lock (busy timeout), then finds nothing pending; DDL is transactional here.
+    await db.query('BEGIN IMMEDIATE');
+    try {
+      const applied = await db.runMigrations({ transaction: 'none' });
+      await db.query('COMMIT');
+      return applied.map((m) => m.name);
+    } catch (error) {
+      await db.query('ROLLBACK');
+      throw error;
+    }
+  }
   const runner = db.createQueryRunner();
   await runner.connect();
   try {
@@ -61,11 +75,18 @@ const sqliteWriters = new WeakMap<DataSource, Mutex>();
  * transactions take turns (SQLite allows one writer at a time anyway). PostgreSQL
  * runs them side by side; writers that must not interleave take row locks.
  */
-export function inTransaction<T>(db: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
-  if (db.options.type !== 'better-sqlite3') return db.transaction(work);
-  let mutex = sqliteWriters.get(db);
-  if (!mutex) sqliteWriters.set(db, (mutex = new Mutex()));
-  return mutex.runExclusive(() => db.transaction(work));
+export async function inTransaction<T>(db: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  try {
+    if (db.options.type !== 'better-sqlite3') return await db.transaction(work);
+    let mutex = sqliteWriters.get(db);
+    if (!mutex) sqliteWriters.set(db, (mutex = new Mutex()));
+    return await mutex.runExclusive(() => db.transaction(work));
+  } catch (error) {
+    // Callers check for duplicates first and say which; this catches the writer that
+    // lost a race between that check and its insert.
+    if (isUniqueViolation(error)) throw Errors.alreadyExists('an object with that id or email', 'in this account');
+    throw error;
+  }
 }
 
 /**

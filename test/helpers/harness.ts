@@ -57,14 +57,19 @@ export class Harness {
 
   static async start(options: { granularRoles?: boolean; accountId?: string } = {}): Promise<Harness> {
     const store = await createTestStore();
-    const db = await openStore({ ...process.env, ...store.env });
-    const created = await createAccount(db, {
-      id: options.accountId ?? 'acme',
-      adminEmail: 'admin@acme.test',
-      granularRoles: options.granularRoles ?? true,
-    });
-    const server = await startServer({ db, port: 0, host: '127.0.0.1' });
-    return new Harness(db, server, created.account, { user: created.user, key: created.apiKey }, store);
+    try {
+      const db = await openStore({ ...process.env, ...store.env });
+      const created = await createAccount(db, {
+        id: options.accountId ?? 'acme',
+        adminEmail: 'admin@acme.test',
+        granularRoles: options.granularRoles ?? true,
+      });
+      const server = await startServer({ db, port: 0, host: '127.0.0.1' });
+      return new Harness(db, server, created.account, { user: created.user, key: created.apiKey }, store);
+    } catch (error) {
+      await store.drop();
+      throw error;
+    }
   }
 
   get url(): string {
