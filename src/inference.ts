@@ -30,7 +30,30 @@ function inferenceTimeoutMs(): number {
   return Number.isFinite(value) && value > 0 ? value : DEFAULT_INFERENCE_TIMEOUT_MS;
 }
 
-const numberOrNull = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+/** A token count as GraphQL's Int can carry it (32-bit, whole), or null: an upstream's odd number is not our error. */
+const tokenCount = (v: unknown) =>
+  Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 2 ** 31 - 1 ? (v as number) : null;
+
+/** Reads at most `limit` bytes of the body, whatever Content-Length claimed. */
+async function readCapped(response: Response, limit: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > limit) throw Errors.upstream('the inference upstream answered too much');
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw Errors.upstream('the inference upstream answered too much');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /**
  * POST {endpointUrl}/chat/completions, OpenAI-compatible. Every failure becomes
@@ -60,9 +83,7 @@ export async function chatCompletion(request: CompletionRequest): Promise<Comple
         ...(request.temperature != null && { temperature: request.temperature }),
       }),
     });
-    const length = Number(response.headers.get('content-length'));
-    if (length > MAX_UPSTREAM_BYTES) throw Errors.upstream('the inference upstream answered too much');
-    body = await response.text();
+    body = await readCapped(response, MAX_UPSTREAM_BYTES);
   } catch (error) {
     if (signal.aborted) {
       throw Errors.upstream(`the inference upstream did not answer within ${timeoutMs} ms`);
@@ -89,9 +110,9 @@ export async function chatCompletion(request: CompletionRequest): Promise<Comple
     usage:
       usage && typeof usage === 'object'
         ? {
-            promptTokens: numberOrNull(usage.prompt_tokens),
-            completionTokens: numberOrNull(usage.completion_tokens),
-            totalTokens: numberOrNull(usage.total_tokens),
+            promptTokens: tokenCount(usage.prompt_tokens),
+            completionTokens: tokenCount(usage.completion_tokens),
+            totalTokens: tokenCount(usage.total_tokens),
           }
         : null,
   };

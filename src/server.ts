@@ -4,13 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { authenticate } from './auth/authenticate';
-import { CLIENT_ERROR_CODES } from './errors';
+import type { Viewer } from './authz/viewer';
+import { CLIENT_ERROR_CODES, Errors } from './errors';
 import { createContext, type RequestContext } from './graphql/context';
+import { limitsFromEnv, protection, type Limits } from './graphql/limits';
 import { buildSchema } from './graphql/schema';
+import { rejectUnstorableText } from './graphql/text-input';
 import { logger } from './logger';
 
 /** Codes Apollo itself gives to requests it could not run; they carry no internals. */
@@ -23,20 +26,31 @@ const REQUEST_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
+/** graphql-js's messages for a literal argument of the wrong type or value: the contract calls that bad input. */
+const BAD_LITERAL =
+  /^(Enum "\w+" cannot represent|\w+ cannot represent|Expected value of type|Field "[\w.]+" of required type|Value ".*" does not exist in "\w+" enum)/;
+
 /**
  * The last word on what a client sees of an error: coded errors pass through,
  * anything else (a driver error, a bug) becomes a bare INTERNAL_SERVER_ERROR and
  * is logged here instead.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const code = String(formatted.extensions?.code ?? '');
+  let code = String(formatted.extensions?.code ?? '');
   if (CLIENT_ERROR_CODES.has(code) || REQUEST_ERROR_CODES.has(code)) {
     const { http: _http, stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    if (code === 'GRAPHQL_VALIDATION_FAILED' && BAD_LITERAL.test(formatted.message)) code = 'BAD_USER_INPUT';
+    // The parser's own failures (a stack overflow on absurd nesting) are not for clients to read.
+    const message =
+      code === 'GRAPHQL_PARSE_FAILED' && !formatted.message.startsWith('Syntax Error')
+        ? 'Syntax Error: the document could not be parsed (is it nested too deeply?)'
+        : formatted.message;
     return {
-      message: formatted.message.replace(/^Context creation failed: /, ''),
+      // No "Did you mean ...?": suggestions would map the schema for a prober.
+      message: message.replace(/^Context creation failed: /, '').replace(/ ?Did you mean .*\?$/, ''),
       ...(formatted.locations && { locations: formatted.locations }),
       ...(formatted.path && { path: formatted.path }),
-      extensions,
+      extensions: { ...extensions, code },
     };
   }
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
@@ -52,6 +66,7 @@ export interface ServerOptions {
   db: DataSource;
   port?: number;
   host?: string;
+  limits?: Limits;
 }
 
 export interface RunningServer {
@@ -81,17 +96,50 @@ const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
   res.status(status).json(errorBody(message, status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT'));
 };
 
-export async function startServer({ db, port = 4000, host }: ServerOptions): Promise<RunningServer> {
+/**
+ * Authentication comes first, before the body is even read: a caller without a
+ * valid key learns nothing about what it sent, and costs us one hash and lookup.
+ */
+function requireViewer(db: DataSource): RequestHandler {
+  return (req, res, next) => {
+    authenticate(db, req.headers.authorization).then(
+      (viewer) => {
+        res.locals.viewer = viewer;
+        next();
+      },
+      (error: unknown) => {
+        if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') {
+          const { message } = Errors.unauthenticated();
+          res.status(401).set('WWW-Authenticate', 'Bearer').json(errorBody(message, 'UNAUTHENTICATED'));
+        } else {
+          next(error);
+        }
+      },
+    );
+  };
+}
+
+export async function startServer({
+  db,
+  port = 4000,
+  host,
+  limits = limitsFromEnv(),
+}: ServerOptions): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
+  const guard = protection(limits);
   const apollo = new ApolloServer<RequestContext>({
     schema: buildSchema(),
-    // Introspection is open to every valid key (the context rejects everyone else first).
+    // Introspection is open to every valid key (requireViewer turns everyone else away first).
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    persistedQueries: false,
+    parseOptions: guard.parseOptions,
+    validationRules: guard.validationRules,
     formatError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), rejectUnstorableText, ...guard.plugins],
   });
   await apollo.start();
 
@@ -100,9 +148,10 @@ export async function startServer({ db, port = 4000, host }: ServerOptions): Pro
   });
   app.use(
     '/graphql',
+    requireViewer(db),
     express.json({ limit: process.env.ROLEGATE_MAX_BODY ?? '1mb' }),
     expressMiddleware<RequestContext>(apollo as unknown as ApolloServer<BaseContext & RequestContext>, {
-      context: async ({ req }) => createContext(db, await authenticate(db, req.headers.authorization)),
+      context: async ({ res }) => createContext(db, res.locals.viewer as Viewer),
     }),
   );
   app.use((_req, res) => {

@@ -115,4 +115,79 @@ describe('runInference', () => {
     const { body } = await h.gql(caller.key, RUN, { id: deployment.id, input: { messages: [] } });
     expect(body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
   });
+
+  it('drops token counts that GraphQL cannot carry instead of failing', async () => {
+    upstream.behaviour = (_req, res) =>
+      res.end(
+        JSON.stringify({
+          choices: [{ message: { content: 'ok' }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 1.5, completion_tokens: 1e12, total_tokens: 3 },
+        }),
+      );
+    const { body } = await h.gql(caller.key, RUN, { id: deployment.id, input: INPUT });
+    expect(body).toEqual({
+      data: {
+        runInference: {
+          text: 'ok',
+          finishReason: 'stop',
+          usage: { promptTokens: null, completionTokens: null, totalTokens: 3 },
+        },
+      },
+    });
+  });
+
+  it('refuses an answer larger than the cap, even without Content-Length', async () => {
+    upstream.behaviour = (_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      const chunk = 'x'.repeat(64 * 1024);
+      let sent = 0;
+      const more = () => {
+        while (sent < 128) {
+          sent++;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      more();
+    };
+    const { body } = await h.gql(caller.key, RUN, { id: deployment.id, input: INPUT });
+    expect(body.errors![0]).toMatchObject({
+      message: 'the inference upstream answered too much',
+      extensions: { code: 'UPSTREAM_ERROR' },
+    });
+  });
+
+  it("does not send a deployment's credential to an endpoint someone else re-pointed it at", async () => {
+    const attacker = await FakeUpstream.start();
+    try {
+      const victim = await h.resource(Deployment, h.admin.user, { endpointUrl: upstream.url, upstreamApiKey: SECRET });
+      const user = await h.actor('USER');
+      const repoint = await h.gql(
+        user.key,
+        'mutation($id: ID!, $url: String!) { updateDeployment(id: $id, input: { endpointUrl: $url }) { id } }',
+        {
+          id: victim.id,
+          url: attacker.url,
+        },
+      );
+      expect(repoint.body.errors).toBeUndefined();
+      await h.gql(user.key, RUN, { id: victim.id, input: INPUT });
+      expect(attacker.requests).toHaveLength(1);
+      expect(attacker.requests[0].authorization).toBeUndefined();
+
+      // Re-pointing together with a new credential keeps the new one.
+      await h.gql(
+        user.key,
+        'mutation($id: ID!, $url: String!) { updateDeployment(id: $id, input: { endpointUrl: $url, upstreamApiKey: "sk-new" }) { id } }',
+        {
+          id: victim.id,
+          url: upstream.url,
+        },
+      );
+      await h.gql(user.key, RUN, { id: victim.id, input: INPUT });
+      expect(upstream.requests[upstream.requests.length - 1].authorization).toBe('Bearer sk-new');
+    } finally {
+      await attacker.stop();
+    }
+  });
 });

@@ -1,12 +1,14 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
 import type { Viewer } from '../authz/viewer';
-import { Dataset, User } from '../entities';
+import { ApiKey, Dataset, User } from '../entities';
+import { liveKeys } from '../services/api-keys';
 
 /** Per-request loaders: one query per relation and page, however many rows ask. */
 export interface Loaders {
   userByPk: DataLoader<string, User | null>;
   datasetByPk: DataLoader<string, Dataset | null>;
+  liveKeysByOwnerPk: DataLoader<string, ApiKey[]>;
 }
 
 export interface RequestContext {
@@ -31,6 +33,12 @@ export function createContext(db: DataSource, viewer: Viewer): RequestContext {
     loaders: {
       userByPk: byPk(db, User, viewer.account.pk),
       datasetByPk: byPk(db, Dataset, viewer.account.pk),
+      liveKeysByOwnerPk: new DataLoader(async (ownerPks) => {
+        const keys = await db
+          .getRepository(ApiKey)
+          .find({ where: liveKeys(viewer.account.pk, { ownerPk: In([...ownerPks]) }), order: { id: 'ASC' } });
+        return ownerPks.map((pk) => keys.filter((k) => k.ownerPk === pk));
+      }),
     },
   };
 }

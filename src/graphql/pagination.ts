@@ -1,6 +1,7 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 import { MoreThan, type FindOptionsWhere, type Repository } from 'typeorm';
 import { Errors } from '../errors';
+import { ID_PATTERN } from '../ids';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
@@ -51,7 +52,7 @@ const encodeCursor = (id: string) => Buffer.from(`id:${id}`).toString('base64url
 
 function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded.startsWith('id:') || encodeCursor(decoded.slice(3)) !== cursor) {
+  if (!decoded.startsWith('id:') || !ID_PATTERN.test(decoded.slice(3)) || encodeCursor(decoded.slice(3)) !== cursor) {
     throw Errors.badInput('after is not a cursor returned by this API', 'after');
   }
   return decoded.slice(3);

@@ -1,4 +1,4 @@
-import { IsNull, type EntityManager } from 'typeorm';
+import { IsNull, MoreThan, Or, type EntityManager, type FindOptionsWhere } from 'typeorm';
 import { generateApiKeySecret, hashApiKey, visiblePrefix } from '../auth/api-key-secret';
 import { Account, ApiKey, User } from '../entities';
 import { Errors } from '../errors';
@@ -55,4 +55,9 @@ export async function findApiKey(manager: EntityManager, account: Account, id: s
 export async function revokeApiKey(manager: EntityManager, apiKey: ApiKey): Promise<string> {
   await manager.getRepository(ApiKey).update({ pk: apiKey.pk }, { revokedAt: new Date() });
   return apiKey.id;
+}
+
+/** Keys that still authenticate: not revoked, not expired. Lists show only these. */
+export function liveKeys(accountPk: string, where: FindOptionsWhere<ApiKey> = {}): FindOptionsWhere<ApiKey> {
+  return { ...where, accountPk, revokedAt: IsNull(), expiresAt: Or(IsNull(), MoreThan(new Date())) };
 }

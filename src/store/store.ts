@@ -80,7 +80,15 @@ export async function inTransaction<T>(db: DataSource, work: (manager: EntityMan
     if (db.options.type !== 'better-sqlite3') return await db.transaction(work);
     let mutex = sqliteWriters.get(db);
     if (!mutex) sqliteWriters.set(db, (mutex = new Mutex()));
-    return await mutex.runExclusive(() => db.transaction(work));
+    return await mutex.runExclusive(() =>
+      db.transaction(async (manager) => {
+        // Take SQLite's write lock first, as BEGIN IMMEDIATE would (TypeORM cannot say that).
+        // A transaction that read first would fail at once, not wait, when another process
+        // on the same file wrote in between.
+        await manager.query('UPDATE accounts SET id = id WHERE 0');
+        return work(manager);
+      }),
+    );
   } catch (error) {
     // Callers check for duplicates first and say which; this catches the writer that
     // lost a race between that check and its insert.

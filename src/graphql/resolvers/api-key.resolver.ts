@@ -14,11 +14,10 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { IsNull } from 'typeorm';
 import { abilities, authorize } from '../../authz/policies';
 import { ApiKey, User } from '../../entities';
 import { Errors } from '../../errors';
-import { findApiKey, issueApiKey, revokeApiKey } from '../../services/api-keys';
+import { findApiKey, issueApiKey, liveKeys, revokeApiKey } from '../../services/api-keys';
 import { findUser } from '../../services/users';
 import type { RequestContext } from '../context';
 import { connectionType, PageArgs, paginate } from '../pagination';
@@ -53,14 +52,10 @@ class CreatedApiKey {
 @Resolver(() => ApiKey)
 export class ApiKeyResolver {
   @Query(() => ApiKeyConnection, {
-    description: "The caller's live keys, or with allUsers every live key of the account.",
+    description: "The caller's live (not revoked, not expired) keys, or with allUsers every live key of the account.",
   })
   apiKeys(@Args(() => ApiKeysArgs) args: ApiKeysArgs, @Ctx() { db, viewer }: RequestContext) {
-    const where = {
-      accountPk: viewer.account.pk,
-      revokedAt: IsNull(),
-      ...(!args.allUsers && { ownerPk: viewer.user.pk }),
-    };
+    const where = liveKeys(viewer.account.pk, args.allUsers ? {} : { ownerPk: viewer.user.pk });
     return paginate(db.getRepository(ApiKey), where, args);
   }
 

@@ -87,7 +87,11 @@ export const DeploymentResolver = resourceResolver({
     return row;
   },
   patch(row, input) {
+    const previousEndpoint = row.endpointUrl;
     applyPresent(row, input, deploymentFields);
+    // The credential belongs to the endpoint it was given for: re-pointing the deployment
+    // without a new credential drops it, or whoever may edit could send it to their own server.
+    if (row.endpointUrl !== previousEndpoint && input.upstreamApiKey === undefined) row.upstreamApiKey = null;
     checkReplicas(row);
   },
 });

@@ -12,7 +12,6 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { IsNull } from 'typeorm';
 import type { Role } from '../../authz/role-matrix';
 import { ApiKey, User } from '../../entities';
 import { createUser, deleteUser, findUser, updateUser } from '../../services/users';
@@ -84,11 +83,11 @@ export class UserResolver {
     return `accounts/${viewer.account.id}/users/${user.id}`;
   }
 
-  @FieldResolver(() => [ApiKey], { nullable: true, description: "The user's live API keys." })
-  apiKeys(@Root() user: User, @Ctx() { db, viewer }: RequestContext) {
-    return db.getRepository(ApiKey).find({
-      where: { accountPk: viewer.account.pk, ownerPk: user.pk, revokedAt: IsNull() },
-      order: { id: 'ASC' },
-    });
+  @FieldResolver(() => [ApiKey], {
+    nullable: true,
+    description: "The user's live (not revoked, not expired) API keys.",
+  })
+  apiKeys(@Root() user: User, @Ctx() { loaders }: RequestContext) {
+    return loaders.liveKeysByOwnerPk.load(user.pk);
   }
 }

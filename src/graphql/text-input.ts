@@ -1,0 +1,51 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
+
+// NUL cannot be stored by PostgreSQL, and an unpaired surrogate is not text at all
+// (SQLite would store it as invalid UTF-8 and hand back something else).
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function findInValue(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findInValue(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      const found = findInValue(inner, `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+function findInDocument(document: DocumentNode): string | null {
+  let found: string | null = null;
+  visit(document, {
+    [Kind.STRING]: (node) => {
+      if (!found && UNSTORABLE.test(node.value)) found = 'a string literal';
+    },
+  });
+  return found;
+}
+
+/** Refuses text no store can keep, whatever field it is meant for: BAD_USER_INPUT, not a driver error. */
+export const rejectUnstorableText: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ request, document }) {
+        const where = findInValue(request.variables ?? {}, 'variables') ?? findInDocument(document);
+        if (where) {
+          throw new GraphQLError(
+            `${where} contains a NUL character or an unpaired surrogate, which is not valid text`,
+            {
+              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+            },
+          );
+        }
+      },
+    };
+  },
+};
