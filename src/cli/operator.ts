@@ -1,14 +1,11 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { DataSource } from 'typeorm';
-import { isCodedError } from '../errors';
-import { logger } from '../logger';
-import { startServer, type RunningServer } from '../server';
-import { createAccount, countAccounts, findAccount, updateAccount, type CreatedAccount } from '../services/accounts';
-import { issueApiKey } from '../services/api-keys';
-import { findUser } from '../services/users';
-import { inTransaction, migrate, openStore } from '../store/store';
+import type { RunningServer } from '../server';
+import type { CreatedAccount } from '../services/accounts';
 import { print, type OutputFormat } from './output';
+
+const core = (): typeof import('./operator-core') => require('./operator-core');
 
 export const DEFAULT_ACCOUNT = 'default';
 export const DEFAULT_ADMIN_EMAIL = 'admin@localhost';
@@ -16,6 +13,7 @@ export const DEFAULT_ADMIN_EMAIL = 'admin@localhost';
 type Out = () => OutputFormat;
 
 async function withStore<T>(work: (db: DataSource) => Promise<T>): Promise<T> {
+  const { openStore } = core();
   const db = await openStore();
   try {
     return await work(db);
@@ -47,13 +45,15 @@ function parseBoolean(value: string): boolean {
 }
 
 /** Operator commands: direct database access, for whoever runs the gateway. */
-export function registerOperatorCommands(program: Command, output: Out): void {
+/** Registers the operator commands; returns the `api-key` group, which the client commands join. */
+export function registerOperatorCommands(program: Command, output: Out): Command {
   program
     .command('serve')
     .description('Serve GraphQL at /graphql and liveness at /healthz; initialises an empty database first.')
     .option('--port <port>', 'port to listen on (env PORT)', process.env.PORT ?? '4000')
     .option('--host <host>', 'address to bind (env HOST)', process.env.HOST)
     .action(async (opts: { port: string; host?: string }) => {
+      const { openStore, countAccounts, createAccount, startServer, logger, isCodedError } = core();
       // Signals are handled from the first moment: a SIGTERM during start-up still closes the store cleanly.
       let stopping: Promise<void> | undefined;
       let server: RunningServer | undefined;
@@ -86,6 +86,7 @@ export function registerOperatorCommands(program: Command, output: Out): void {
     .command('migrate')
     .description('Apply pending database migrations (serve and the other operator commands also do this first).')
     .action(async () => {
+      const { openStore, migrate } = core();
       const db = await openStore(process.env, { migrate: false });
       try {
         const applied = await migrate(db);
@@ -108,6 +109,7 @@ export function registerOperatorCommands(program: Command, output: Out): void {
     .option('--admin-email <email>', "the first admin's email", DEFAULT_ADMIN_EMAIL)
     .option('--granular-roles', 'allow CONTRIBUTOR and INFERENCE_USER in this account', false)
     .action(async (opts: { account: string; adminEmail: string; granularRoles: boolean }) => {
+      const { createAccount } = core();
       const created = await withStore((db) =>
         createAccount(db, { id: opts.account, adminEmail: opts.adminEmail, granularRoles: opts.granularRoles }),
       );
@@ -121,6 +123,7 @@ export function registerOperatorCommands(program: Command, output: Out): void {
     .requiredOption('--admin-email <email>', "the first admin's email")
     .option('--granular-roles', 'allow CONTRIBUTOR and INFERENCE_USER in this account', false)
     .action(async (id: string, opts: { adminEmail: string; granularRoles: boolean }) => {
+      const { createAccount } = core();
       const created = await withStore((db) =>
         createAccount(db, { id, adminEmail: opts.adminEmail, granularRoles: opts.granularRoles }),
       );
@@ -131,6 +134,7 @@ export function registerOperatorCommands(program: Command, output: Out): void {
     .description("Change an account's settings.")
     .requiredOption('--granular-roles <true|false>', 'allow CONTRIBUTOR and INFERENCE_USER', parseBoolean)
     .action(async (id: string, opts: { granularRoles: boolean }) => {
+      const { updateAccount } = core();
       const updated = await withStore((db) => updateAccount(db, id, { granularRolesEnabled: opts.granularRoles }));
       print(
         output(),
@@ -139,15 +143,15 @@ export function registerOperatorCommands(program: Command, output: Out): void {
       );
     });
 
-  program
-    .command('api-key')
-    .description('Issue API keys (operator).')
+  const apiKey = program.command('api-key').description('Manage API keys.');
+  apiKey
     .command('issue')
     .description('Issue a key for an existing user of an account and print it once.')
     .requiredOption('--account <id>', 'account id')
     .requiredOption('--user <userId>', 'user id')
     .option('--key-name <name>', "the key's display name")
     .action(async (opts: { account: string; user: string; keyName?: string }) => {
+      const { findAccount, findUser, issueApiKey, inTransaction } = core();
       const issued = await withStore((db) =>
         inTransaction(db, async (manager) => {
           const acct = await findAccount(db, opts.account);
@@ -161,4 +165,5 @@ export function registerOperatorCommands(program: Command, output: Out): void {
         `API key "${issued.apiKey.id}" for user "${opts.user}" (shown once; it cannot be read again): ${issued.key}`,
       );
     });
+  return apiKey;
 }

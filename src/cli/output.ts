@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { CliError } from './client';
 
 export type OutputFormat = 'text' | 'json';
 
@@ -11,7 +12,12 @@ export function print(format: OutputFormat, json: unknown, text: string): void {
 
 /** One line on stderr, `CODE: message`, and a non-zero exit: what scripts match on. */
 export function fail(error: unknown): never {
-  const code = error instanceof GraphQLError ? String(error.extensions?.code ?? 'ERROR') : 'ERROR';
+  const code =
+    error instanceof CliError
+      ? error.code
+      : error instanceof GraphQLError
+        ? String(error.extensions?.code ?? 'ERROR')
+        : 'ERROR';
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`${code}: ${message}\n`);
   process.exit(1);

@@ -12,7 +12,7 @@ export const LIMITS = {
   maxAliases: { env: 'ROLEGATE_MAX_ALIASES', default: 15 },
   maxDirectives: { env: 'ROLEGATE_MAX_DIRECTIVES', default: 50 },
   maxTokens: { env: 'ROLEGATE_MAX_TOKENS', default: 5000 },
-  maxCost: { env: 'ROLEGATE_MAX_COST', default: 5000 },
+  maxCost: { env: 'ROLEGATE_MAX_COST', default: 20000 },
 } as const;
 
 export type Limits = { [K in keyof typeof LIMITS]: number };

@@ -1,0 +1,96 @@
+/**
+ * The client commands' way to the API: GraphQL over HTTP with an API key. Every
+ * failure becomes a CliError with a code, which main prints as `CODE: message`.
+ */
+export class CliError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const DEFAULT_SERVER = 'http://localhost:4000/graphql';
+
+export interface Connection {
+  apiKey?: string;
+  server?: string;
+}
+
+interface GraphQLResponse {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+function serverUrl(server: string): URL {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new CliError('BAD_URL', `"${server}" is not a URL; expected something like ${DEFAULT_SERVER}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new CliError('BAD_URL', `"${server}" is not an http(s) URL; expected something like ${DEFAULT_SERVER}`);
+  }
+  return url;
+}
+
+export class ApiClient {
+  private readonly url: URL;
+  private readonly apiKey: string;
+
+  constructor({ apiKey, server }: Connection) {
+    this.url = serverUrl(server || DEFAULT_SERVER);
+    if (!apiKey) throw new CliError('MISSING_API_KEY', 'no API key: pass --api-key or set ROLEGATE_API_KEY');
+    this.apiKey = apiKey;
+  }
+
+  /** Runs one operation and returns its root field; a null root field fails with the first error. */
+  async call<T>(field: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const { data, errors } = await this.post(query, variables);
+    const value = data?.[field];
+    if (value === null || value === undefined) {
+      const first = errors?.[0];
+      throw new CliError(first?.extensions?.code ?? 'ERROR', first?.message ?? 'the server returned no data');
+    }
+    // A field the caller may not see (FORBIDDEN at its path) comes back null: the rest is still the answer.
+    return value as T;
+  }
+
+  private async post(query: string, variables: Record<string, unknown>): Promise<GraphQLResponse> {
+    let response: Response;
+    try {
+      response = await fetch(this.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+          authorization: `Bearer ${this.apiKey}`,
+        },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(60_000),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (error as Error).message;
+      throw new CliError('UNAVAILABLE', `cannot reach the Rolegate server at ${this.url.href} (${why})`);
+    }
+    let body: GraphQLResponse;
+    try {
+      body = (await response.json()) as GraphQLResponse;
+    } catch {
+      body = {};
+    }
+    if (!body || (body.data === undefined && !Array.isArray(body.errors))) {
+      throw new CliError(
+        'BAD_URL',
+        `${this.url.href} answered HTTP ${response.status} and is not a Rolegate GraphQL endpoint (the path is usually /graphql)`,
+      );
+    }
+    if (response.status === 404 && body.errors?.[0]?.extensions?.code === 'NOT_FOUND' && body.data === undefined) {
+      throw new CliError('BAD_URL', `${this.url.href}: ${body.errors[0].message}`);
+    }
+    return body;
+  }
+}
