@@ -31,11 +31,12 @@ describe(`rolegate client commands (${storeName})`, () => {
     const text = await as(h.admin, 'whoami');
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^User: +admin \(admin@acme\.test\)\nAccount: +acme\nRole: +ADMIN\n/);
-    expect(await json(h.admin, 'whoami')).toMatchObject({
+    expect(await json(h.admin, 'whoami')).toEqual({
       role: 'ADMIN',
       permissions: expect.arrayContaining(['USERS_MANAGE']),
-      user: { id: 'admin', email: 'admin@acme.test', serviceAccount: false },
-      account: { id: 'acme' },
+      user: { id: 'admin', email: 'admin@acme.test', displayName: null, serviceAccount: false },
+      account: { id: 'acme', granularRolesEnabled: true },
+      apiKey: { id: expect.stringMatching(/^key-/), prefix: expect.stringMatching(/^rg_/) },
     });
   });
 

@@ -97,6 +97,8 @@ export function registerClientCommands(program: Command, apiKeyCommand: Command,
       const user = viewer.user as Row;
       printRecord(
         ctx.output(),
+        viewer,
+        { who: 'User', accountId: 'Account', role: 'Role', key: 'API key', permissionList: 'Permissions' },
         {
           ...viewer,
           who: `${user.id}${user.email ? ` (${user.email})` : ''}${user.serviceAccount ? ' [service account]' : ''}`,
@@ -104,7 +106,6 @@ export function registerClientCommands(program: Command, apiKeyCommand: Command,
           key: `${(viewer.apiKey as Row).id} (${(viewer.apiKey as Row).prefix}...)`,
           permissionList: (viewer.permissions as string[]).join(', '),
         },
-        { who: 'User', accountId: 'Account', role: 'Role', key: 'API key', permissionList: 'Permissions' },
       );
     });
 

@@ -25,11 +25,16 @@ export function printTable(format: OutputFormat, rows: Row[], columns: Record<st
   print(format, rows, rows.length === 0 ? '(none)' : text);
 }
 
-/** One object as `label: value` lines. */
-export function printRecord(format: OutputFormat, record: Row, labels: Record<string, string>): void {
+/** One object as `label: value` lines (from `display`, by default the object itself); -o json prints the object. */
+export function printRecord(
+  format: OutputFormat,
+  record: Row,
+  labels: Record<string, string>,
+  display: Row = record,
+): void {
   const width = Math.max(...Object.values(labels).map((l) => l.length)) + 1;
   const text = Object.entries(labels)
-    .map(([key, label]) => `${`${label}:`.padEnd(width)} ${cell(record[key])}`)
+    .map(([key, label]) => `${`${label}:`.padEnd(width)} ${cell(display[key])}`)
     .join('\n');
   print(format, record, text);
 }
