@@ -28,6 +28,7 @@ export function dataSourceOptions(env: NodeJS.ProcessEnv = process.env): DataSou
       schema,
       // gen_random_uuid() is built into PostgreSQL 13+: no extension to install.
       uuidExtension: 'pgcrypto',
+      installExtensions: false,
       migrations: POSTGRES_MIGRATIONS,
       // Raw SQL in migrations names no schema: the search path puts it in the right one.
       extra: { max: Number(env.DATABASE_POOL_SIZE) || 10, ...(schema && { options: `-c search_path=${schema}` }) },

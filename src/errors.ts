@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'ALREADY_EXISTS'
   | 'FAILED_PRECONDITION'
-  | 'UPSTREAM_ERROR';
+  | 'UPSTREAM_ERROR'
+  | 'RATE_LIMITED';
 
 export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'UNAUTHENTICATED',
@@ -23,6 +24,7 @@ export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'ALREADY_EXISTS',
   'FAILED_PRECONDITION',
   'UPSTREAM_ERROR',
+  'RATE_LIMITED',
 ]);
 
 function coded(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
@@ -42,6 +44,8 @@ export const Errors = {
   alreadyExists: (kind: string, what: string) => coded('ALREADY_EXISTS', `${kind} ${what} already exists`),
   failedPrecondition: (message: string) => coded('FAILED_PRECONDITION', message),
   upstream: (message: string) => coded('UPSTREAM_ERROR', message),
+  rateLimited: (message: string, headers: Map<string, string>) =>
+    coded('RATE_LIMITED', message, { http: { status: 429, headers } }),
 };
 
 export function isCodedError(error: unknown): error is GraphQLError {

@@ -7,6 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { DataSource } from 'typeorm';
+import { auditTrail } from './audit/audit-trail';
 import { authenticate } from './auth/authenticate';
 import type { Viewer } from './authz/viewer';
 import { CLIENT_ERROR_CODES, Errors } from './errors';
@@ -14,6 +15,15 @@ import { createContext, type RequestContext } from './graphql/context';
 import { limitsFromEnv, protection, type Limits } from './graphql/limits';
 import { buildSchema } from './graphql/schema';
 import { rejectUnstorableText } from './graphql/text-input';
+import { costRateLimit, createRateLimiters, rateLimitSettings, spend, type RateLimiters } from './http/rate-limit';
+import {
+  allowMethods,
+  corsFor,
+  requireAcceptable,
+  requireJsonBody,
+  securityHeaders,
+  sendError,
+} from './http/semantics';
 import { logger } from './logger';
 
 /** Codes Apollo itself gives to requests it could not run; they carry no internals. */
@@ -67,6 +77,7 @@ export interface ServerOptions {
   port?: number;
   host?: string;
   limits?: Limits;
+  limiters?: RateLimiters;
 }
 
 export interface RunningServer {
@@ -74,10 +85,6 @@ export interface RunningServer {
   readonly port: number;
   readonly httpServer: Server;
   stop(): Promise<void>;
-}
-
-function errorBody(message: string, code: string) {
-  return { errors: [{ message, extensions: { code } }] };
 }
 
 /** JSON, not an HTML page, for bodies that never reach GraphQL (malformed JSON, too large). */
@@ -93,29 +100,32 @@ const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
         : status === 500
           ? 'Internal server error'
           : 'The request could not be read';
-  res.status(status).json(errorBody(message, status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT'));
+  sendError(res, status, status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_USER_INPUT', message);
 };
 
 /**
  * Authentication comes first, before the body is even read: a caller without a
  * valid key learns nothing about what it sent, and costs us one hash and lookup.
+ * Failed attempts are counted per client address, so guessing keys is slow.
  */
-function requireViewer(db: DataSource): RequestHandler {
-  return (req, res, next) => {
-    authenticate(db, req.headers.authorization).then(
-      (viewer) => {
-        res.locals.viewer = viewer;
-        next();
-      },
-      (error: unknown) => {
-        if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') {
-          const { message } = Errors.unauthenticated();
-          res.status(401).set('WWW-Authenticate', 'Bearer').json(errorBody(message, 'UNAUTHENTICATED'));
-        } else {
-          next(error);
-        }
-      },
-    );
+function requireViewer(db: DataSource, limiters: RateLimiters): RequestHandler {
+  const { authFailures: limit } = limiters.settings;
+  return async (req, res, next) => {
+    const client = req.ip ?? 'unknown';
+    try {
+      const budget = await limiters.authFailures.get(client);
+      if (budget && budget.consumedPoints >= limit) {
+        res.set('Retry-After', String(Math.max(1, Math.ceil(budget.msBeforeNext / 1000))));
+        return sendError(res, 429, 'RATE_LIMITED', 'too many failed authentications from this address; retry later');
+      }
+      res.locals.viewer = await authenticate(db, req.headers.authorization);
+      next();
+    } catch (error) {
+      if (!(error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED')) return next(error);
+      await spend(limiters.authFailures, client, 1, limit);
+      res.set('WWW-Authenticate', 'Bearer');
+      sendError(res, 401, 'UNAUTHENTICATED', Errors.unauthenticated().message);
+    }
   };
 }
 
@@ -124,6 +134,7 @@ export async function startServer({
   port = 4000,
   host,
   limits = limitsFromEnv(),
+  limiters = createRateLimiters(rateLimitSettings()),
 }: ServerOptions): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
@@ -139,23 +150,34 @@ export async function startServer({
     parseOptions: guard.parseOptions,
     validationRules: guard.validationRules,
     formatError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), rejectUnstorableText, ...guard.plugins],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      rejectUnstorableText,
+      ...guard.plugins,
+      costRateLimit(limiters),
+      auditTrail(db),
+    ],
   });
   await apollo.start();
 
+  app.use(securityHeaders);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.use(
     '/graphql',
-    requireViewer(db),
+    corsFor(process.env.ROLEGATE_CORS_ORIGINS),
+    allowMethods,
+    requireViewer(db, limiters),
+    requireJsonBody,
+    requireAcceptable,
     express.json({ limit: process.env.ROLEGATE_MAX_BODY ?? '1mb' }),
     expressMiddleware<RequestContext>(apollo as unknown as ApolloServer<BaseContext & RequestContext>, {
       context: async ({ res }) => createContext(db, res.locals.viewer as Viewer),
     }),
   );
   app.use((_req, res) => {
-    res.status(404).json(errorBody('Not found: GraphQL is served at /graphql', 'NOT_FOUND'));
+    sendError(res, 404, 'NOT_FOUND', 'Not found: GraphQL is served at /graphql');
   });
   app.use(bodyErrors);
 
@@ -168,6 +190,9 @@ export async function startServer({
     url: `http://${host && host !== '0.0.0.0' && host !== '::' ? host : 'localhost'}:${actualPort}/graphql`,
     port: actualPort,
     httpServer,
-    stop: () => apollo.stop(),
+    stop: async () => {
+      await apollo.stop();
+      await limiters.close();
+    },
   };
 }

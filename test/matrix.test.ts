@@ -93,6 +93,7 @@ const CASES: Case[] = [
     requires: 'USERS_VIEW',
     run: (h, a) => h.gql(a.key, 'query($id: ID!) { user(id: $id) { id } }', { id: h.admin.user.id }),
   },
+  { name: 'auditEvents', field: 'auditEvents', requires: 'USERS_MANAGE', run: query('auditEvents', '{ totalCount }') },
   { name: 'apiKeys (own)', field: 'apiKeys', requires: 'API_KEYS_MANAGE_OWN', run: query('apiKeys', '{ totalCount }') },
   {
     name: 'apiKeys (allUsers)',

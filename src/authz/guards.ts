@@ -76,6 +76,8 @@ export const GUARDS: GuardTree = {
     roleMatrix: anyViewer,
     users: requires('USERS_VIEW'),
     user: requires('USERS_VIEW'),
+    // Who did what to whom is an admin matter: the same permission as managing users.
+    auditEvents: requires('USERS_MANAGE'),
     apiKeys: onArgs('own keys: requires API_KEYS_MANAGE_OWN; allUsers: requires API_KEYS_DELETE_ANY', (viewer, args) =>
       abilities.listApiKeys(viewer, args.allUsers === true),
     ),
@@ -118,6 +120,7 @@ export const GUARDS: GuardTree = {
     ),
   },
   ApiKey: { '*': anyViewer },
+  AuditEvent: { '*': requires('USERS_MANAGE') },
   CreatedApiKey: { '*': anyViewer },
   InferenceResult: { '*': anyViewer },
   Usage: { '*': anyViewer },
@@ -128,6 +131,9 @@ export const GUARDS: GuardTree = {
   Deployment: { '*': requires('RESOURCES_VIEW'), endpointUrl: resourceSecret },
   ...structural(
     'PageInfo',
-    ...['User', 'ApiKey', ...RESOURCE_KINDS.map((k) => k.type)].flatMap((t) => [`${t}Connection`, `${t}Edge`]),
+    ...['User', 'ApiKey', 'AuditEvent', ...RESOURCE_KINDS.map((k) => k.type)].flatMap((t) => [
+      `${t}Connection`,
+      `${t}Edge`,
+    ]),
   ),
 };

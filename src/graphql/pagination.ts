@@ -1,5 +1,5 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import { MoreThan, type FindOptionsWhere, type Repository } from 'typeorm';
+import { LessThan, MoreThan, type FindOptionsWhere, type Repository } from 'typeorm';
 import { Errors } from '../errors';
 import { ID_PATTERN } from '../ids';
 
@@ -71,13 +71,15 @@ export async function paginate<T extends { id: string }>(
   repo: Repository<T>,
   where: FindOptionsWhere<T>,
   args: PageArgs,
+  direction: 'ASC' | 'DESC' = 'ASC',
 ): Promise<Connection<T>> {
   const take = pageSize(args.first);
   const after = args.after != null ? decodeCursor(args.after) : null;
+  const beyond = direction === 'ASC' ? MoreThan : LessThan;
   const [rows, totalCount] = await Promise.all([
     repo.find({
-      where: after === null ? where : ({ ...where, id: MoreThan(after) } as FindOptionsWhere<T>),
-      order: { id: 'ASC' } as never,
+      where: after === null ? where : ({ ...where, id: beyond(after) } as FindOptionsWhere<T>),
+      order: { id: direction } as never,
       take: take + 1,
     }),
     repo.countBy(where),

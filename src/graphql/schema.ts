@@ -6,6 +6,7 @@ import { buildSchemaSync } from 'type-graphql';
 import { GUARDS } from '../authz/guards';
 import { buildShield, describeGuards } from '../authz/shield';
 import { ApiKeyResolver } from './resolvers/api-key.resolver';
+import { AuditResolver } from './resolvers/audit.resolver';
 import { InferenceResolver } from './resolvers/inference.resolver';
 import { RESOURCE_RESOLVERS } from './resolvers/resource-kinds.resolver';
 import { UserResolver } from './resolvers/user.resolver';
@@ -14,7 +15,7 @@ import { ViewerResolver } from './resolvers/viewer.resolver';
 /** The schema as the code declares it, with each guard written into its field's description. */
 export function buildBareSchema(): GraphQLSchema {
   const schema = buildSchemaSync({
-    resolvers: [ViewerResolver, UserResolver, ApiKeyResolver, InferenceResolver, ...RESOURCE_RESOLVERS],
+    resolvers: [ViewerResolver, UserResolver, ApiKeyResolver, AuditResolver, InferenceResolver, ...RESOURCE_RESOLVERS],
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
     validate: false,
   });
