@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Role } from '../../src/authz/role-matrix';
 import { Account, Resource, User } from '../../src/entities';
+import { createRateLimiters, rateLimitSettings, type RateLimitSettings } from '../../src/http/rate-limit';
 import { startServer, type RunningServer } from '../../src/server';
 import { createAccount } from '../../src/services/accounts';
 import { issueApiKey } from '../../src/services/api-keys';
@@ -55,7 +56,9 @@ export class Harness {
     readonly store: TestStore,
   ) {}
 
-  static async start(options: { granularRoles?: boolean; accountId?: string } = {}): Promise<Harness> {
+  static async start(
+    options: { granularRoles?: boolean; accountId?: string; rateLimits?: Partial<RateLimitSettings> } = {},
+  ): Promise<Harness> {
     const store = await createTestStore();
     try {
       const db = await openStore({ ...process.env, ...store.env });
@@ -64,7 +67,8 @@ export class Harness {
         adminEmail: 'admin@acme.test',
         granularRoles: options.granularRoles ?? true,
       });
-      const server = await startServer({ db, port: 0, host: '127.0.0.1' });
+      const limiters = createRateLimiters({ ...rateLimitSettings({}), ...options.rateLimits });
+      const server = await startServer({ db, port: 0, host: '127.0.0.1', limiters });
       return new Harness(db, server, created.account, { user: created.user, key: created.apiKey }, store);
     } catch (error) {
       await store.drop();

@@ -1,0 +1,99 @@
+import { AuditEvent, Deployment } from '../src/entities';
+import { Harness, type Actor } from './helpers/harness';
+import { storeName } from './helpers/store';
+
+const EVENTS = `query($actor: ID, $outcome: AuditOutcome, $first: Int, $after: String) {
+  auditEvents(actorId: $actor, outcome: $outcome, first: $first, after: $after) {
+    totalCount
+    nodes { id occurredAt actorId apiKeyId operation target outcome permission errorCode }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+describe(`audit trail (${storeName})`, () => {
+  let h: Harness;
+  let actor: Actor;
+  beforeAll(async () => {
+    h = await Harness.start();
+    actor = await h.actor('CONTRIBUTOR');
+  });
+  afterAll(() => h.stop());
+
+  const eventsOf = async (who: Actor) =>
+    (await h.gql(h.admin.key, EVENTS, { actor: who.user.id, first: 100 })).body.data!.auditEvents.nodes as AuditEvent[];
+
+  it('records allowed, denied and failed mutations, newest first, with actor, key and target', async () => {
+    const keyId = (await h.gql(actor.key, '{ viewer { apiKey { id } } }')).body.data!.viewer.apiKey.id;
+    await h.gql(actor.key, 'mutation { createModel(input: { id: "audited" }) { id } }');
+    await h.gql(actor.key, 'mutation { createUser(input: { email: "nope@acme.test" }) { id } }');
+    await h.gql(actor.key, 'mutation { updateModel(id: "missing", input: { displayName: "x" }) { id } }');
+    const events = await eventsOf(actor);
+    expect(events.map((e) => [e.operation, e.target, e.outcome, e.permission, e.errorCode])).toEqual([
+      ['updateModel', 'missing', 'FAILED', null, 'NOT_FOUND'],
+      ['createUser', null, 'DENIED', 'USERS_MANAGE', 'FORBIDDEN'],
+      ['createModel', 'audited', 'ALLOWED', null, null],
+    ]);
+    for (const e of events) expect(e).toMatchObject({ actorId: actor.user.id, apiKeyId: keyId });
+  });
+
+  it('records a rolled-back mutation as FAILED, and leaves no row', async () => {
+    const user = await h.actor('USER');
+    const { body } = await h.gql(
+      user.key,
+      'mutation { createFineTuningJob(input: { id: "rolled", baseModel: "b", datasetId: "ghost" }) { id } }',
+    );
+    expect(body.errors![0].extensions!.code).toBe('NOT_FOUND');
+    expect(await eventsOf(user)).toEqual([
+      expect.objectContaining({
+        operation: 'createFineTuningJob',
+        target: 'rolled',
+        outcome: 'FAILED',
+        errorCode: 'NOT_FOUND',
+      }),
+    ]);
+  });
+
+  it('records each denied field with its path', async () => {
+    const other = await h.actor('USER');
+    await h.resource(Deployment, other.user, { id: 'guarded', endpointUrl: 'https://g.example' });
+    const viewer = await h.actor('CONTRIBUTOR');
+    await h.gql(viewer.key, '{ deployment(id: "guarded") { id endpointUrl } }');
+    expect(await eventsOf(viewer)).toEqual([
+      expect.objectContaining({
+        operation: 'deployment.endpointUrl',
+        outcome: 'DENIED',
+        permission: 'RESOURCES_MANAGE_ANY',
+      }),
+    ]);
+  });
+
+  it('never records a secret', async () => {
+    const user = await h.actor('USER');
+    const created = await h.gql(user.key, 'mutation { createApiKey(input: { displayName: "k" }) { key } }');
+    await h.gql(
+      user.key,
+      'mutation { createDeployment(input: { id: "secretive", model: "m", upstreamApiKey: "sk-never-logged" }) { id } }',
+    );
+    const rows = JSON.stringify(await h.db.getRepository(AuditEvent).find());
+    expect(rows).not.toContain(created.body.data!.createApiKey.key.slice(3));
+    expect(rows).not.toContain('sk-never-logged');
+    expect(rows).not.toContain(user.key.slice(3));
+  });
+
+  it('filters by outcome and pages newest first', async () => {
+    const denied = (await h.gql(h.admin.key, EVENTS, { outcome: 'DENIED', first: 100 })).body.data!.auditEvents;
+    expect(denied.totalCount).toBeGreaterThanOrEqual(2);
+    expect(denied.nodes.every((e: AuditEvent) => e.outcome === 'DENIED')).toBe(true);
+    const first = (await h.gql(h.admin.key, EVENTS, { first: 2 })).body.data!.auditEvents;
+    const second = (await h.gql(h.admin.key, EVENTS, { first: 2, after: first.pageInfo.endCursor })).body.data!
+      .auditEvents;
+    const times = [...first.nodes, ...second.nodes].map((e: AuditEvent) => String(e.occurredAt));
+    expect([...times].sort().reverse()).toEqual(times);
+    expect(new Set([...first.nodes, ...second.nodes].map((e: AuditEvent) => e.id)).size).toBe(4);
+  });
+
+  it('is readable only with USERS_MANAGE', async () => {
+    const { body } = await h.gql(actor.key, '{ auditEvents { totalCount } }');
+    expect(body.errors![0].extensions).toEqual({ code: 'FORBIDDEN', permission: 'USERS_MANAGE' });
+  });
+});
