@@ -17,6 +17,12 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * would alter tables behind the operator's back, so it is off everywhere.
  */
 export function dataSourceOptions(env: NodeJS.ProcessEnv = process.env): DataSourceOptions {
+  if (env.DATABASE_URL && !isPostgresUrl(env.DATABASE_URL)) {
+    // Falling back to SQLite here would quietly split an operator's data in two.
+    throw new Error(
+      'DATABASE_URL must be a postgres:// or postgresql:// URL (unset it to use the embedded SQLite store)',
+    );
+  }
   const common = { entities: ENTITIES, synchronize: false, migrationsRun: false, logging: false } as const;
   if (isPostgresUrl(env.DATABASE_URL)) {
     const schema = env.DATABASE_SCHEMA || undefined;

@@ -149,6 +149,15 @@ describe(`rolegate client commands (${storeName})`, () => {
     expect(result).toEqual({ code: 1, stdout: '', stderr: `${line}\n` });
   });
 
+  it('prints what the caller may see, and says on stderr which fields were withheld', async () => {
+    const [mine, theirs] = [await h.actor('CONTRIBUTOR'), await h.actor('CONTRIBUTOR')];
+    await h.resource(Deployment, theirs.user, { id: 'withheld', endpointUrl: 'https://w.example' });
+    const result = await as(mine, 'deployment', 'get', 'withheld', '-o', 'json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ id: 'withheld', endpointUrl: null });
+    expect(result.stderr).toBe('note: deployment.endpointUrl withheld: FORBIDDEN: requires RESOURCES_MANAGE_ANY\n');
+  });
+
   it("denies a contributor deleting another's resource", async () => {
     const [mine, theirs] = [await h.actor('CONTRIBUTOR'), await h.actor('CONTRIBUTOR')];
     await h.resource(Model, theirs.user, { id: 'not-yours' });

@@ -20,7 +20,7 @@ export interface Connection {
 
 interface GraphQLResponse {
   data?: Record<string, unknown> | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
 }
 
 function serverUrl(server: string): URL {
@@ -54,7 +54,15 @@ export class ApiClient {
       const first = errors?.[0];
       throw new CliError(first?.extensions?.code ?? 'ERROR', first?.message ?? 'the server returned no data');
     }
-    // A field the caller may not see (FORBIDDEN at its path) comes back null: the rest is still the answer.
+    // A field the caller may not see comes back null with an error at its path: the rest is
+    // still the answer (exit 0), and stderr says what was withheld, once per field.
+    const notes = new Set(
+      (errors ?? []).map((e) => {
+        const path = (e.path ?? []).filter((p) => typeof p === 'string').join('.');
+        return `note: ${path} withheld: ${e.extensions?.code ?? 'ERROR'}: ${e.message}\n`;
+      }),
+    );
+    for (const note of notes) process.stderr.write(note);
     return value as T;
   }
 

@@ -7,10 +7,18 @@ import { addConnectionOptions, registerClientCommands } from './client-commands'
 import { registerOperatorCommands } from './operator';
 import { registerResourceCommands } from './resource-commands';
 
+function version(): string {
+  // dist/src/cli/main.js and src/cli/main.ts both sit three folders below package.json.
+  return (require('../../../package.json') as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command('rolegate')
     .description('Rolegate: a GraphQL gateway with field-level authorization generated from a role matrix.')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+    .version(version(), '-V, --version')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    // Usage mistakes get the same one-line `CODE: message` as server errors; subcommands inherit this.
+    .configureOutput({ outputError: (text, write) => write(`BAD_USER_INPUT: ${text.replace(/^error: /, '')}`) });
   addConnectionOptions(program);
   const opts = () => program.opts<{ output: OutputFormat; apiKey?: string; server?: string }>();
   const output = () => opts().output;
