@@ -109,3 +109,23 @@ describe(`hostile requests (${storeName})`, () => {
     expect(body.data!.viewer.user.apiKeys).toHaveLength(1);
   });
 });
+
+describe(`a failing store (${storeName})`, () => {
+  it('answers INTERNAL_SERVER_ERROR with no driver text, SQL or stack trace, whatever NODE_ENV says', async () => {
+    const previous = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'development';
+    const h = await Harness.start();
+    try {
+      await h.db.query('DROP TABLE models');
+      const { status, body } = await h.gql(h.admin.key, '{ models { totalCount } viewer { role } }');
+      expect(status).toBe(200);
+      expect(body).toEqual({
+        data: null,
+        errors: [{ message: 'Internal server error', path: ['models'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+      });
+    } finally {
+      process.env.NODE_ENV = previous;
+      await h.stop();
+    }
+  });
+});

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Role } from '../../src/authz/role-matrix';
 import { Account, Resource, User } from '../../src/entities';
 import { createRateLimiters, rateLimitSettings, type RateLimitSettings } from '../../src/http/rate-limit';
+import { limitsFromEnv, type Limits } from '../../src/graphql/limits';
 import { startServer, type RunningServer } from '../../src/server';
 import { createAccount } from '../../src/services/accounts';
 import { issueApiKey } from '../../src/services/api-keys';
@@ -57,7 +58,12 @@ export class Harness {
   ) {}
 
   static async start(
-    options: { granularRoles?: boolean; accountId?: string; rateLimits?: Partial<RateLimitSettings> } = {},
+    options: {
+      granularRoles?: boolean;
+      accountId?: string;
+      rateLimits?: Partial<RateLimitSettings>;
+      limits?: Partial<Limits>;
+    } = {},
   ): Promise<Harness> {
     const store = await createTestStore();
     try {
@@ -68,7 +74,8 @@ export class Harness {
         granularRoles: options.granularRoles ?? true,
       });
       const limiters = createRateLimiters({ ...rateLimitSettings({}), ...options.rateLimits });
-      const server = await startServer({ db, port: 0, host: '127.0.0.1', limiters });
+      const limits = { ...limitsFromEnv({}), ...options.limits };
+      const server = await startServer({ db, port: 0, host: '127.0.0.1', limiters, limits });
       return new Harness(db, server, created.account, { user: created.user, key: created.apiKey }, store);
     } catch (error) {
       await store.drop();
