@@ -42,10 +42,12 @@ export async function createTestStore(): Promise<TestStore> {
           const tables = await c.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1`, [
             schema,
           ]);
-          const rows = await Promise.all(
-            tables.rows.map((t) => c.query(`SELECT row_to_json(x)::text AS row FROM ${schema}."${t.table_name}" x`)),
-          );
-          return rows.flatMap((r) => r.rows.map((x) => x.row)).join('\n');
+          const rows: string[] = [];
+          for (const t of tables.rows) {
+            const result = await c.query(`SELECT row_to_json(x)::text AS row FROM ${schema}."${t.table_name}" x`);
+            rows.push(...result.rows.map((x) => x.row as string));
+          }
+          return rows.join('\n');
         }),
       drop: () => withClient((c) => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).then(() => undefined),
     };
