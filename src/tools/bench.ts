@@ -1,0 +1,234 @@
+import 'reflect-metadata';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import autocannon from 'autocannon';
+import express from 'express';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DataSource } from 'typeorm';
+import { Dataset, Deployment, FineTuningJob, User } from '../entities';
+import { createContext } from '../graphql/context';
+import { buildBareSchema } from '../graphql/schema';
+import { formatError, startServer } from '../server';
+import { createAccount } from '../services/accounts';
+import { issueApiKey } from '../services/api-keys';
+import { createUser } from '../services/users';
+import { inTransaction, openStore } from '../store/store';
+
+/**
+ * `npm run bench`: Rolegate against a baseline (the same schema, resolvers and rows
+ * in Apollo Server, with no authentication and no authorization), each in its own
+ * process, driven in turns by autocannon. Prints a table and writes BENCHMARKS.md.
+ */
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const ROWS = 100;
+
+const PAGE_FIELDS =
+  'id name displayName model state minReplicas maxReplicas endpointUrl createdAt updatedAt viewerCanUpdate viewerCanDelete createdBy { id email }';
+const WORKLOADS = [
+  { name: '`{ viewer { role } }`', query: '{ viewer { role } }', as: 'contributor' },
+  {
+    name: '100 deployments, every field',
+    query: `{ deployments(first: 100) { nodes { ${PAGE_FIELDS} } } }`,
+    as: 'contributor',
+  },
+  {
+    name: '... plus fineTuningJobs.dataset.sourceUri',
+    query: `{ deployments(first: 100) { nodes { ${PAGE_FIELDS} } } fineTuningJobs(first: 100) { nodes { id dataset { sourceUri } } } }`,
+    as: 'contributor',
+  },
+  { name: 'mutation mix (create, update, delete)', query: 'MUTATIONS', as: 'user' },
+] as const;
+
+interface Fixture {
+  file: string;
+  keys: { contributor: string; user: string };
+}
+
+async function seed(file: string): Promise<Fixture> {
+  const db = await openStore({ ...process.env, DATABASE_URL: '', ROLEGATE_DB: file });
+  const { account } = await createAccount(db, { id: 'bench', adminEmail: 'admin@bench.test', granularRoles: true });
+  const make = (id: string, role: 'CONTRIBUTOR' | 'USER') =>
+    inTransaction(db, (m) => createUser(m, account, { userId: id, email: `${id}@bench.test`, role }));
+  const contributor = await make('contributor', 'CONTRIBUTOR');
+  const other = await make('other', 'CONTRIBUTOR');
+  const user = await make('user', 'USER');
+  const rows = (i: number) => ({ accountPk: account.pk, createdByPk: (i % 2 ? contributor : other).pk });
+  for (let i = 0; i < ROWS; i++) {
+    const id = `r${String(i).padStart(3, '0')}`;
+    await db
+      .getRepository(Deployment)
+      .save({ ...rows(i), id, model: 'llama', endpointUrl: `https://e${i}.example/v1` });
+    const dataset = await db.getRepository(Dataset).save({ ...rows(i), id, format: 'jsonl', sourceUri: `s3://d/${i}` });
+    await db.getRepository(FineTuningJob).save({ ...rows(i), id, baseModel: 'llama', datasetPk: dataset.pk });
+  }
+  const key = async (u: User) => (await issueApiKey(db.manager, account, u)).key;
+  const keys = { contributor: await key(contributor), user: await key(user) };
+  await db.destroy();
+  return { file, keys };
+}
+
+/** Child mode: serve one flavour on a free port, say `READY <port>`, and answer `mem` with its peak RSS. */
+async function serveChild(flavour: string, file: string): Promise<void> {
+  process.env.LOG_LEVEL = 'silent';
+  const db = await openStore({ ...process.env, DATABASE_URL: '', ROLEGATE_DB: file });
+  let port: number;
+  if (flavour === 'rolegate') {
+    port = (await startServer({ db, port: 0, host: '127.0.0.1' })).port;
+  } else {
+    port = await startBaseline(db);
+  }
+  process.on('message', () => process.send!(process.resourceUsage().maxRSS * 1024));
+  process.send!(`READY ${port}`);
+}
+
+/** The baseline: the same schema and resolvers, no shield, no limits, no audit, a fixed caller. */
+async function startBaseline(db: DataSource): Promise<number> {
+  const users = db.getRepository(User);
+  const viewers = new Map<string, Awaited<ReturnType<typeof fixedViewer>>>();
+  async function fixedViewer(id: string) {
+    const user = await users.findOneByOrFail({ id });
+    const account = await db.getRepository('Account').findOneByOrFail({ pk: user.accountPk });
+    const apiKey = await db.getRepository('ApiKey').findOneByOrFail({ ownerPk: user.pk });
+    return { user, account, apiKey } as never;
+  }
+  for (const id of ['contributor', 'user']) viewers.set(id, await fixedViewer(id));
+  const apollo = new ApolloServer({ schema: buildBareSchema(), formatError });
+  await apollo.start();
+  const app = express();
+  const httpServer = createServer(app);
+  app.use(
+    '/graphql',
+    express.json(),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => createContext(db, viewers.get(String(req.headers['x-bench-as'])) as never),
+    }),
+  );
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  return (httpServer.address() as AddressInfo).port;
+}
+
+function spawnServer(flavour: string, file: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, [__filename, '--serve', flavour, file], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, ROLEGATE_RATE_LIMIT_POINTS: String(2 ** 40), ROLEGATE_MAX_COST: String(2 ** 30) },
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve({ child, port: Number(String(message).replace('READY ', '')) }));
+    child.on('exit', (code) => reject(new Error(`${flavour} server exited with ${code}`)));
+  });
+}
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+let sequence = 0;
+function run(port: number, key: string, as: string, query: string): Promise<Result> {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-bench-as': as };
+  const mutation = (kind: number) => {
+    const id = `b${process.pid}-${++sequence}`;
+    // Each request creates, updates or deletes, in turn, so the table stays about the same size.
+    return kind === 0
+      ? `mutation { createModel(input: { id: "${id}" }) { id } }`
+      : kind === 1
+        ? `mutation { updateDeployment(id: "r${String(sequence % ROWS).padStart(3, '0')}", input: { displayName: "x${sequence}" }) { id } }`
+        : `mutation { deleteModel(id: "b${process.pid}-${sequence - 2}") }`;
+  };
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `http://127.0.0.1:${port}/graphql`,
+        method: 'POST',
+        headers,
+        connections: CONNECTIONS,
+        duration: SECONDS,
+        requests: [
+          {
+            setupRequest: (req) => ({
+              ...req,
+              body: JSON.stringify({ query: query === 'MUTATIONS' ? mutation(sequence % 3) : query }),
+            }),
+          },
+        ],
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        resolve({
+          rps: result.requests.average,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          errors: result.errors + result.non2xx,
+        });
+      },
+    );
+    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
+  });
+}
+
+function peakMemory(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (bytes) => resolve(Number(bytes)));
+    child.send('mem');
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'rolegate-bench-'));
+  const rows: string[] = [];
+  try {
+    const fixture = await seed(join(dir, 'bench.sqlite'));
+    const baseline = await spawnServer('baseline', fixture.file);
+    const rolegate = await spawnServer('rolegate', fixture.file);
+    try {
+      for (const w of WORKLOADS) {
+        const key = fixture.keys[w.as];
+        // Warm both up, then measure each in turn on the same rows.
+        await run(baseline.port, key, w.as, w.query);
+        await run(rolegate.port, key, w.as, w.query);
+        const b = await run(baseline.port, key, w.as, w.query);
+        const r = await run(rolegate.port, key, w.as, w.query);
+        const [bm, rm] = [await peakMemory(baseline.child), await peakMemory(rolegate.child)];
+        const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
+        rows.push(
+          `| ${w.name} | ${b.rps.toFixed(0)} | ${r.rps.toFixed(0)} | **${(r.rps / b.rps).toFixed(2)}** | ${b.p50} / ${b.p99} | ${r.p50} / ${r.p99} | **${(r.p99 / Math.max(b.p99, 1)).toFixed(2)}** | ${mb(bm)} | ${mb(rm)} | ${b.errors} / ${r.errors} |`,
+        );
+        process.stdout.write(`${rows[rows.length - 1]}\n`);
+      }
+    } finally {
+      baseline.child.kill('SIGKILL');
+      rolegate.child.kill('SIGKILL');
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const table = [
+    '| workload | baseline req/s | Rolegate req/s | ratio | baseline p50 / p99 ms | Rolegate p50 / p99 ms | p99 ratio | baseline peak RSS | Rolegate peak RSS | non-2xx (b / r) |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...rows,
+  ].join('\n');
+  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  writeFileSync(
+    join(__dirname, '..', '..', '..', 'BENCHMARKS.md'),
+    `# Benchmarks\n\nMachine: ${machine}. Command: \`npm run bench\` (${SECONDS} s per run after a warm-up run, ${CONNECTIONS} connections, SQLite, ${ROWS} rows of each kind; the caller is a contributor who owns half of them, the mutation mix runs as a user).\n\nBaseline: the same schema, resolvers and rows in Apollo Server with no authentication, no authorization, no limits and no audit trail. Both servers run in their own process, measured in turns.\n\n${table}\n`,
+  );
+  process.stdout.write(`\n${table}\n\nwrote BENCHMARKS.md\n`);
+}
+
+if (process.argv[2] === '--serve') {
+  void serveChild(process.argv[3], process.argv[4]);
+} else {
+  main().catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}
