@@ -67,6 +67,17 @@ describe(`audit trail (${storeName})`, () => {
     ]);
   });
 
+  it('records a denied field once per request however many rows, and keeps overlong paths', async () => {
+    const owner = await h.actor('USER');
+    for (let i = 0; i < 5; i++) await h.resource(Deployment, owner.user, { endpointUrl: 'https://x.example' });
+    const viewer = await h.actor('CONTRIBUTOR');
+    const alias = 'x'.repeat(250);
+    await h.gql(viewer.key, `{ deployments(first: 100) { nodes { endpointUrl } } ${alias}: viewer { user { id } } }`);
+    await h.gql(viewer.key, `{ d: deployments(first: 1) { ${alias}: nodes { endpointUrl } } }`);
+    const events = await eventsOf(viewer);
+    expect(events.map((e) => e.operation)).toEqual([`d.${alias.slice(0, 195)}...`, 'deployments.nodes.endpointUrl']);
+  });
+
   it('never records a secret', async () => {
     const user = await h.actor('USER');
     const created = await h.gql(user.key, 'mutation { createApiKey(input: { displayName: "k" }) { key } }');

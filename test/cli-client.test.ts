@@ -192,6 +192,25 @@ describe(`rolegate client commands (${storeName})`, () => {
     expect(badKey.stderr).toMatch(/^UNAUTHENTICATED: /);
   });
 
+  it('never echoes a malformed key or a password in the server URL', async () => {
+    const pasted = `${h.admin.key}\n${h.admin.key}`;
+    const result = await runCli(['whoami'], { ROLEGATE_API_KEY: pasted, ROLEGATE_URL: h.url });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^BAD_API_KEY: /);
+    expect(result.stderr).not.toContain(h.admin.key.slice(3));
+    const withPassword = await runCli(['whoami', '--server', 'http://u:hunter2@127.0.0.1:9/graphql'], {
+      ROLEGATE_API_KEY: h.admin.key,
+    });
+    expect(withPassword.stderr).toMatch(/^UNAVAILABLE: /);
+    expect(withPassword.stderr).not.toContain('hunter2');
+  });
+
+  it('refuses an expiry date that does not exist', async () => {
+    const result = await as(h.admin, 'api-key', 'create', '--expire-time', '2027-02-30');
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/^BAD_USER_INPUT: .*expected an ISO date/);
+  });
+
   it('has --help on every command', async () => {
     for (const args of [['whoami'], ['user', 'create'], ['api-key', 'create'], ['deployment', 'update'], ['infer']]) {
       const help = await runCli([...args, '--help'], {});

@@ -81,4 +81,27 @@ describe(`concurrent writers (${storeName})`, () => {
       expect(loser.body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     }
   });
+
+  it('never leaves a key without an owner when keys are issued while the owner is deleted', async () => {
+    for (let round = 0; round < 10; round++) {
+      const sa = await h.actor('USER', { serviceAccount: true });
+      const issue = () =>
+        h.gql(h.admin.key, 'mutation($id: ID!) { createApiKey(input: { serviceAccountId: $id }) { key } }', {
+          id: sa.user.id,
+        });
+      await Promise.all([
+        issue(),
+        issue(),
+        issue(),
+        h.gql(h.admin.key, 'mutation($id: ID!) { deleteUser(id: $id) }', { id: sa.user.id }),
+        issue(),
+      ]);
+    }
+    const { body } = await h.gql(h.admin.key, '{ apiKeys(allUsers: true, first: 100) { nodes { owner { id } } } }');
+    expect(body.errors).toBeUndefined();
+    const owners = await h.db.query(
+      'SELECT COUNT(*) AS n FROM api_keys k WHERE NOT EXISTS (SELECT 1 FROM users u WHERE CAST(u.pk AS VARCHAR(36)) = k."ownerPk")',
+    );
+    expect(Number(owners[0].n)).toBe(0);
+  });
 });

@@ -30,6 +30,50 @@ describe(`hostile requests (${storeName})`, () => {
     expect(body.data).toBeUndefined();
   });
 
+  it('refuses a nest of unpaged key lists by cost, before running it', async () => {
+    const query =
+      '{ viewer { user { apiKeys { owner { apiKeys { owner { apiKeys { owner { apiKeys { id } } } } } } } } } }';
+    const { status, body } = await h.gql(inference.key, query);
+    expect(status).toBe(400);
+    expect(body.errors![0].message).toMatch(/cost limit of 50000 exceeded/i);
+  });
+
+  it('caps the live keys a user may hold', async () => {
+    const user = await h.actor('USER');
+    for (let i = 0; i < 99; i++) await h.keyFor(user.user);
+    const { body } = await h.gql(user.key, 'mutation { createApiKey(input: {}) { key } }');
+    expect(body.errors![0]).toMatchObject({ extensions: { code: 'FAILED_PRECONDITION' } });
+    expect((await h.gql(user.key, '{ apiKeys { totalCount } }')).body.data!.apiKeys.totalCount).toBe(100);
+  });
+
+  it('answers a subscription with a coded refusal', async () => {
+    const { status, body } = await h.gql(inference.key, 'subscription { __typename }');
+    expect(status).toBe(400);
+    expect(body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('survives variables nested far deeper than any stack', async () => {
+    const depth = 100_000;
+    const body = `{"query":"{ viewer { role } }","variables":{"x":${'['.repeat(depth)}"x"${']'.repeat(depth)}}}`;
+    const res = await post(body, { authorization: `Bearer ${inference.key}` });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { viewer: { role: 'INFERENCE_USER' } } });
+  });
+
+  it.each([
+    ['a float page size', 'query($f: Int) { deployments(first: $f) { totalCount } }', { f: 1.5 }],
+    ['a string for a boolean', 'query($a: Boolean) { apiKeys(allUsers: $a) { totalCount } }', { a: 'true' }],
+    ['a missing required variable', 'query($id: ID!) { deployment(id: $id) { id } }', {}],
+    [
+      'an unknown input field',
+      'mutation($i: CreateModelInput!) { createModel(input: $i) { id } }',
+      { i: { id: 'x', bogus: 1 } },
+    ],
+  ])('answers BAD_USER_INPUT for %s in variables', async (_what, query, variables) => {
+    const { body } = await h.gql(inference.key, query, variables);
+    expect(body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
   it('refuses an alias flood', async () => {
     const aliases = Array.from({ length: 5000 }, (_, i) => `a${i}: roleMatrix { role }`).join(' ');
     const { status, body } = await h.gql(inference.key, `{ ${aliases} }`);

@@ -4,6 +4,7 @@ import { Dataset, Deployment, FineTuningJob, Model, type Resource } from '../src
 import { buildBareSchema } from '../src/graphql/schema';
 import { RESOURCE_KINDS } from '../src/resource-kinds';
 import { issueApiKey } from '../src/services/api-keys';
+import { inTransaction } from '../src/store/store';
 import { Harness, unique, type Actor, type GqlResponse } from './helpers/harness';
 import { FakeUpstream } from './helpers/upstream';
 
@@ -147,17 +148,18 @@ const CASES: Case[] = [
     requires: 'API_KEYS_MANAGE_OWN',
     run: async (h, a) =>
       h.gql(a.key, 'mutation($id: ID!) { deleteApiKey(id: $id) }', {
-        id: (await issueApiKey(h.db.manager, h.account, a.user)).apiKey.id,
+        id: (await inTransaction(h.db, (m) => issueApiKey(m, h.account, a.user))).apiKey.id,
       }),
   },
   {
     name: "deleteApiKey (another user's)",
     field: 'deleteApiKey',
     requires: 'API_KEYS_DELETE_ANY',
-    run: async (h, a) =>
-      h.gql(a.key, 'mutation($id: ID!) { deleteApiKey(id: $id) }', {
-        id: (await issueApiKey(h.db.manager, h.account, (await h.actor('USER')).user)).apiKey.id,
-      }),
+    run: async (h, a) => {
+      const owner = (await h.actor('USER')).user;
+      const issued = await inTransaction(h.db, (m) => issueApiKey(m, h.account, owner));
+      return h.gql(a.key, 'mutation($id: ID!) { deleteApiKey(id: $id) }', { id: issued.apiKey.id });
+    },
   },
   {
     name: 'runInference',

@@ -32,11 +32,15 @@ function targetOf(field: FieldNode, variables: Record<string, unknown>): string 
   const arg = (name: string) => literal(field.arguments?.find((a) => a.name.value === name)?.value, variables);
   const input = arg('input') as Record<string, unknown> | undefined;
   const target = arg('id') ?? arg('deploymentId') ?? input?.id ?? input?.userId ?? input?.serviceAccountId;
-  return typeof target === 'string' ? target.slice(0, 200) : null;
+  return typeof target === 'string' ? clip(target) : null;
 }
 
-/** `deployments.nodes.3.endpointUrl` -> `deployments.nodes.endpointUrl`: where, without row numbers. */
-const fieldPath = (path: readonly (string | number)[]) => path.filter((p) => typeof p === 'string').join('.');
+/**
+ * `deployments.nodes.3.endpointUrl` -> `deployments.nodes.endpointUrl`: where, without
+ * row numbers, cut to the column's size (aliases can make a path as long as a caller likes).
+ */
+const fieldPath = (path: readonly (string | number)[]) => clip(path.filter((p) => typeof p === 'string').join('.'));
+const clip = (text: string) => (text.length > 200 ? `${text.slice(0, 197)}...` : text);
 
 function outcomeOf(errors: readonly ResultError[]): Pick<AuditEvent, 'outcome' | 'permission' | 'errorCode'> {
   const error = errors[0];
@@ -86,10 +90,15 @@ export function auditTrail(db: DataSource): ApolloServerPlugin<RequestContext> {
               });
             }
           }
+          // One event per denied field and permission, not per row: a 100-row list is one denial.
+          const denied = new Map<string, ResultError>();
           for (const error of errors) {
             if (error.extensions?.code !== 'FORBIDDEN' || !error.path) continue;
             if (error.path.length === 1 && mutationKeys.has(String(error.path[0]))) continue;
-            events.push({ ...base, operation: fieldPath(error.path), target: null, ...outcomeOf([error]) });
+            denied.set(`${fieldPath(error.path)}|${String(error.extensions.permission)}`, error);
+          }
+          for (const error of denied.values()) {
+            events.push({ ...base, operation: fieldPath(error.path!), target: null, ...outcomeOf([error]) });
           }
           if (events.length === 0) return;
           try {

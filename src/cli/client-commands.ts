@@ -40,7 +40,9 @@ export function parseNumber(value: string): number {
 export function parseExpireTime(value: string): string {
   const iso = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
   const date = new Date(iso);
-  if (!/^\d{4}-\d{2}-\d{2}(T|$)/.test(value) || Number.isNaN(date.getTime())) {
+  // Date rolls 2027-02-30 over to March; a date that does not exist is a mistake, not a later date.
+  const exists = !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value.slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}(T|$)/.test(value) || !exists) {
     throw new InvalidArgumentError('expected an ISO date (2027-01-31) or date-time (2027-01-31T12:00:00Z)');
   }
   return date.toISOString();
@@ -69,6 +71,10 @@ export async function listAll<T>(
     );
     rows.push(...page.nodes);
     if (!page.pageInfo.hasNextPage) return rows;
+    // A server that hands back the same cursor would keep us paging forever.
+    if (!page.pageInfo.endCursor || page.pageInfo.endCursor === after) {
+      throw new CliError('BAD_RESPONSE', `the server's ${field} pages do not advance`);
+    }
     after = page.pageInfo.endCursor;
   }
 }

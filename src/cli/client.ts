@@ -43,7 +43,16 @@ export class ApiClient {
   constructor({ apiKey, server }: Connection) {
     this.url = serverUrl(server || DEFAULT_SERVER);
     if (!apiKey) throw new CliError('MISSING_API_KEY', 'no API key: pass --api-key or set ROLEGATE_API_KEY');
+    // Checked here so that a pasted key with a newline or stray characters is never echoed by an HTTP error.
+    if (!/^[\x21-\x7e]+$/.test(apiKey)) {
+      throw new CliError('BAD_API_KEY', 'the API key contains spaces, line breaks or other characters no key has');
+    }
     this.apiKey = apiKey;
+  }
+
+  /** The URL without any user:password in it, for messages. */
+  private get shownUrl(): string {
+    return `${this.url.origin}${this.url.pathname}`;
   }
 
   /** Runs one operation and returns its root field; a null root field fails with the first error. */
@@ -80,9 +89,10 @@ export class ApiClient {
         signal: AbortSignal.timeout(60_000),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message ?? (error as Error).message;
-      throw new CliError('UNAVAILABLE', `cannot reach the Rolegate server at ${this.url.href} (${why})`);
+      // Only the cause's code: messages can quote request headers, and so the key.
+      const cause = (error as { cause?: { code?: string }; name?: string }).cause;
+      const why = cause?.code ?? ((error as Error).name === 'TimeoutError' ? 'timed out' : 'no answer');
+      throw new CliError('UNAVAILABLE', `cannot reach the Rolegate server at ${this.shownUrl} (${why})`);
     }
     let body: GraphQLResponse;
     try {
@@ -93,11 +103,11 @@ export class ApiClient {
     if (!body || (body.data === undefined && !Array.isArray(body.errors))) {
       throw new CliError(
         'BAD_URL',
-        `${this.url.href} answered HTTP ${response.status} and is not a Rolegate GraphQL endpoint (the path is usually /graphql)`,
+        `${this.shownUrl} answered HTTP ${response.status} and is not a Rolegate GraphQL endpoint (the path is usually /graphql)`,
       );
     }
     if (response.status === 404 && body.errors?.[0]?.extensions?.code === 'NOT_FOUND' && body.data === undefined) {
-      throw new CliError('BAD_URL', `${this.url.href}: ${body.errors[0].message}`);
+      throw new CliError('BAD_URL', `${this.shownUrl}: ${body.errors[0].message}`);
     }
     return body;
   }

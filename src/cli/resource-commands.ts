@@ -9,9 +9,11 @@ interface Flag {
   field: string;
   description: string;
   parse?: (value: string) => unknown;
-  /** Required on create; create-only fields are not offered on update. */
-  create?: 'required' | 'only';
+  /** Required on create. */
+  create?: 'required';
   update?: 'only';
+  /** Set on create, never changed after (not offered by update). */
+  fixed?: boolean;
 }
 
 interface KindCli {
@@ -67,8 +69,8 @@ const KINDS: Record<ResourceTypeName, KindCli> = {
   FineTuningJob: {
     flags: [
       displayName,
-      { field: 'baseModel', description: 'the model to fine-tune', create: 'required' },
-      { field: 'datasetId', description: 'the training dataset', create: 'required' },
+      { field: 'baseModel', description: 'the model to fine-tune', create: 'required', fixed: true },
+      { field: 'datasetId', description: 'the training dataset', create: 'required', fixed: true },
       { field: 'epochs', description: 'training epochs', parse: parseInteger },
       { field: 'learningRate', description: 'learning rate', parse: parseNumber },
       { field: 'state', description: 'PENDING, RUNNING, COMPLETED, FAILED or CANCELLED', update: 'only' },
@@ -143,7 +145,7 @@ export function registerResourceCommands(program: Command, ctx: ClientContext): 
     });
     addFlags(
       group.command('update <id>').description(`Change a ${noun} (yours, or anyone's with RESOURCES_MANAGE_ANY).`),
-      cli.flags.filter((f) => f.create !== 'only' && f.field !== 'datasetId'),
+      cli.flags.filter((f) => !f.fixed),
       false,
     ).action(async (id: string, options: Record<string, unknown>) => {
       const row = await ctx

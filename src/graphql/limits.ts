@@ -1,6 +1,17 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  getNamedType,
+  getNullableType,
+  isListType,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { MAX_LIVE_KEYS_PER_USER } from '../services/api-keys';
+import { DEFAULT_PAGE_SIZE } from './pagination';
 
 /**
  * Operation limits, checked before execution so a hostile query costs almost
@@ -12,7 +23,7 @@ export const LIMITS = {
   maxAliases: { env: 'ROLEGATE_MAX_ALIASES', default: 15 },
   maxDirectives: { env: 'ROLEGATE_MAX_DIRECTIVES', default: 50 },
   maxTokens: { env: 'ROLEGATE_MAX_TOKENS', default: 5000 },
-  maxCost: { env: 'ROLEGATE_MAX_COST', default: 20000 },
+  maxCost: { env: 'ROLEGATE_MAX_COST', default: 50000 },
 } as const;
 
 export type Limits = { [K in keyof typeof LIMITS]: number };
@@ -41,14 +52,88 @@ export function protection(limits: Limits): Protection {
     maxDirectives: { n: limits.maxDirectives },
     // Tokens are limited by the parser itself (parseOptions below), which answers GRAPHQL_PARSE_FAILED.
     maxTokens: { enabled: false },
-    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, flattenFragments: true },
+    // Cost is ours (operationCost below): armor's model does not multiply unpaged lists.
+    costLimit: { enabled: false },
     // Suggestions ("Did you mean ...?") are removed from every error by the server's formatError.
     blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
-    plugins: armor.plugins,
+    plugins: [...armor.plugins, costLimit(limits.maxCost), rejectSubscriptions],
     validationRules: armor.validationRules,
     // The parser stops at the token limit, before a deeply nested text can exhaust its stack.
     parseOptions: { maxTokens: limits.maxTokens },
   };
 }
+
+/** A list without paging (User.apiKeys) is priced as this many rows: the most live keys a user may hold. */
+const UNPAGED_LIST_ROWS = MAX_LIVE_KEYS_PER_USER;
+
+/**
+ * One point per field; a connection's `first` (default 50) and an unpaged list's
+ * UNPAGED_LIST_ROWS multiply what is under them. The same number limits an
+ * operation before it runs and is what the rate limit charges.
+ */
+const rowsAware: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  // Introspection is answered from the schema in memory; tooling may ask for all of it.
+  if (field.name.startsWith('__') || type.name.startsWith('__')) return 0;
+  // A connection's nodes and edges are the page its `first` already priced.
+  if (type.name.endsWith('Connection')) return 1 + childComplexity;
+  if (getNamedType(field.type).name.endsWith('Connection')) {
+    const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
+    return 1 + childComplexity * Math.max(first, 1);
+  }
+  if (isListType(getNullableType(field.type))) return 1 + childComplexity * UNPAGED_LIST_ROWS;
+  return 1 + childComplexity;
+};
+
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | null | undefined,
+): number {
+  try {
+    return getComplexity({
+      schema,
+      query: document,
+      variables: variables ?? {},
+      operationName: operationName ?? undefined,
+      estimators: [rowsAware],
+    });
+  } catch {
+    // Variables that do not fit the operation: execution refuses them with BAD_USER_INPUT, at almost no cost.
+    return 1;
+  }
+}
+
+function costLimit(maxCost: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, request }) {
+          const cost = operationCost(schema, document, request.variables, request.operationName);
+          if (cost > maxCost) {
+            throw new GraphQLError(`Query cost limit of ${maxCost} exceeded, found ${cost}.`, {
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
+}
+
+/** The schema has no subscriptions; say so with a code instead of failing inside execution. */
+const rejectSubscriptions: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation === 'subscription') {
+          throw new GraphQLError('Subscriptions are not supported', {
+            extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+          });
+        }
+      },
+    };
+  },
+};

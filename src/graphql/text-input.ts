@@ -5,17 +5,17 @@ import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 // (SQLite would store it as invalid UTF-8 and hand back something else).
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** Where in `value` unstorable text hides, walking with a stack of our own: nesting depth cannot overflow ours. */
 function findInValue(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return UNSTORABLE.test(value) ? path : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findInValue(value[i], `${path}[${i}]`);
-      if (found) return found;
-    }
-  } else if (value && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) {
-      const found = findInValue(inner, `${path}.${key}`);
-      if (found) return found;
+  const pending: [unknown, string][] = [[value, path]];
+  while (pending.length > 0) {
+    const [current, at] = pending.pop()!;
+    if (typeof current === 'string') {
+      if (UNSTORABLE.test(current)) return at;
+    } else if (Array.isArray(current)) {
+      current.forEach((item, i) => pending.push([item, `${at}[${i}]`]));
+    } else if (current && typeof current === 'object') {
+      for (const [key, inner] of Object.entries(current)) pending.push([inner, `${at}.${key}`]);
     }
   }
   return null;

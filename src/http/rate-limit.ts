@@ -1,29 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import { getNamedType, getNullableType, isListType } from 'graphql';
 import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Errors } from '../errors';
 import type { RequestContext } from '../graphql/context';
-import { DEFAULT_PAGE_SIZE } from '../graphql/pagination';
+import { operationCost } from '../graphql/limits';
 import { logger } from '../logger';
-
-/** A list without pagination (User.apiKeys) is counted as this many rows. */
-const UNPAGED_LIST_ROWS = 10;
-
-/**
- * The cost of an operation, as the rate limit counts it: one point per field, and a
- * connection's `first` (or an unpaged list's estimate) multiplies what is under it,
- * so an alias flood or a deep page costs what it costs the server.
- */
-const rowsAware: ComplexityEstimator = ({ field, args, childComplexity }) => {
-  if (getNamedType(field.type).name.endsWith('Connection')) {
-    const first = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
-    return 1 + childComplexity * Math.max(first, 1);
-  }
-  if (isListType(getNullableType(field.type))) return 1 + childComplexity * UNPAGED_LIST_ROWS;
-  return 1 + childComplexity;
-};
 
 export interface RateLimitSettings {
   /** Points (cost) one API key may spend per window. */
@@ -122,13 +103,8 @@ export function costRateLimit(limiters: RateLimiters): ApolloServerPlugin<Reques
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request, contextValue }) {
-          const cost = getComplexity({
-            schema,
-            query: document,
-            variables: request.variables ?? {},
-            operationName: request.operationName ?? undefined,
-            estimators: [rowsAware],
-          });
+          // Over-limit operations were refused already (see limits.ts); this prices what remains.
+          const cost = operationCost(schema, document, request.variables, request.operationName);
           if (cost > limit) {
             throw Errors.rateLimited(
               `this operation costs ${cost}, more than the ${limit} a key may spend per window`,

@@ -3,7 +3,11 @@ import { generateApiKeySecret, hashApiKey, visiblePrefix } from '../auth/api-key
 import { Account, ApiKey, User } from '../entities';
 import { Errors } from '../errors';
 import { assertValidId, generateId } from '../ids';
+import { lockAccount } from '../store/store';
 import { optionalText } from './validate';
+
+/** A cap that keeps User.apiKeys, an unpaged list, bounded; the cost limit prices it at this many rows. */
+export const MAX_LIVE_KEYS_PER_USER = 100;
 
 export interface IssuedKey {
   apiKey: ApiKey;
@@ -25,8 +29,16 @@ export async function issueApiKey(
   if (options.expiresAt && options.expiresAt.getTime() <= Date.now()) {
     throw Errors.badInput('expiresAt must be in the future', 'expiresAt');
   }
-  const key = generateApiKeySecret();
+  // The same lock as deleteUser: a key is never issued to a user being deleted at that moment.
+  await lockAccount(manager, account.pk);
+  if (!(await manager.getRepository(User).existsBy({ pk: owner.pk }))) throw Errors.notFound('user', owner.id);
   const repo = manager.getRepository(ApiKey);
+  if ((await repo.countBy(liveKeys(account.pk, { ownerPk: owner.pk }))) >= MAX_LIVE_KEYS_PER_USER) {
+    throw Errors.failedPrecondition(
+      `a user may hold at most ${MAX_LIVE_KEYS_PER_USER} live API keys; delete one first`,
+    );
+  }
+  const key = generateApiKeySecret();
   const apiKey = await repo.save(
     repo.create({
       accountPk: account.pk,

@@ -68,7 +68,7 @@ async function seed(file: string): Promise<Fixture> {
     const dataset = await db.getRepository(Dataset).save({ ...rows(i), id, format: 'jsonl', sourceUri: `s3://d/${i}` });
     await db.getRepository(FineTuningJob).save({ ...rows(i), id, baseModel: 'llama', datasetPk: dataset.pk });
   }
-  const key = async (u: User) => (await issueApiKey(db.manager, account, u)).key;
+  const key = async (u: User) => (await inTransaction(db, (m) => issueApiKey(m, account, u))).key;
   const keys = { contributor: await key(contributor), user: await key(user) };
   await db.destroy();
   return { file, keys };

@@ -107,7 +107,7 @@ export class Harness {
   }
 
   async keyFor(user: User, account: Account = this.account, expiresAt?: Date): Promise<string> {
-    return (await issueApiKey(this.db.manager, account, user, { expiresAt })).key;
+    return (await inTransaction(this.db, (m) => issueApiKey(m, account, user, { expiresAt }))).key;
   }
 
   /** A resource row created directly, owned by `creator` (null: creator unknown). */
