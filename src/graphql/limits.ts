@@ -86,24 +86,34 @@ const rowsAware: ComplexityEstimator = ({ type, field, args, childComplexity }) 
   return 1 + childComplexity;
 };
 
+const costs = new WeakMap<object, number>();
+
+/**
+ * The cost of the request's operation, computed once per request (the cost limit and
+ * the rate limit both ask). `request` is Apollo's request object, the same in every hook.
+ */
 export function operationCost(
   schema: GraphQLSchema,
   document: DocumentNode,
-  variables: Record<string, unknown> | undefined,
-  operationName: string | null | undefined,
+  request: { variables?: Record<string, unknown>; operationName?: string | null },
 ): number {
+  const known = costs.get(request);
+  if (known !== undefined) return known;
+  let cost: number;
   try {
-    return getComplexity({
+    cost = getComplexity({
       schema,
       query: document,
-      variables: variables ?? {},
-      operationName: operationName ?? undefined,
+      variables: request.variables ?? {},
+      operationName: request.operationName ?? undefined,
       estimators: [rowsAware],
     });
   } catch {
     // Variables that do not fit the operation: execution refuses them with BAD_USER_INPUT, at almost no cost.
-    return 1;
+    cost = 1;
   }
+  costs.set(request, cost);
+  return cost;
 }
 
 function costLimit(maxCost: number): ApolloServerPlugin {
@@ -111,7 +121,7 @@ function costLimit(maxCost: number): ApolloServerPlugin {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, request }) {
-          const cost = operationCost(schema, document, request.variables, request.operationName);
+          const cost = operationCost(schema, document, request);
           if (cost > maxCost) {
             throw new GraphQLError(`Query cost limit of ${maxCost} exceeded, found ${cost}.`, {
               extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },

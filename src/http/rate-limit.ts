@@ -104,7 +104,7 @@ export function costRateLimit(limiters: RateLimiters): ApolloServerPlugin<Reques
       return {
         async didResolveOperation({ schema, document, request, contextValue }) {
           // Over-limit operations were refused already (see limits.ts); this prices what remains.
-          const cost = operationCost(schema, document, request.variables, request.operationName);
+          const cost = operationCost(schema, document, request);
           if (cost > limit) {
             throw Errors.rateLimited(
               `this operation costs ${cost}, more than the ${limit} a key may spend per window`,
