@@ -45,7 +45,9 @@ describe(`SQL per page (${storeName})`, () => {
     await h.gql(viewer.key, '{ viewer { role } }'); // the key's first use writes lastUsedAt; keep that out
     const small = await statements(page(10));
     const large = await statements(page(100));
-    expect(large).toBe(small);
+    // DataLoader batches per tick; a page whose rows resolve over two ticks may take one more
+    // batch. What must not happen is a query per row (that would be about 180 more here).
+    expect(large).toBeLessThanOrEqual(small + 3);
     expect(small).toBeLessThan(20);
   });
 });
