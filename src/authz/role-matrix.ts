@@ -34,10 +34,6 @@ export function roleHas(role: Role, permission: Permission): boolean {
   return grants.get(role)?.has(permission) ?? false;
 }
 
-export function isRole(value: string): value is Role {
-  return Object.prototype.hasOwnProperty.call(ROLE_MATRIX.roles, value);
-}
-
 export function isGranularRole(role: Role): boolean {
   return ROLE_MATRIX.roles[role].granular;
 }
