@@ -141,15 +141,16 @@ export async function startServer({
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   const guard = protection(limits);
+  const executable = buildSchema();
   const apollo = new ApolloServer<RequestContext>({
-    schema: buildSchema(),
+    schema: executable.schema,
     // Introspection is open to every valid key (requireViewer turns everyone else away first).
     introspection: true,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     persistedQueries: false,
     parseOptions: guard.parseOptions,
-    validationRules: guard.validationRules,
+    validationRules: [...executable.validationRules, ...guard.validationRules],
     formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

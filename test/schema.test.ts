@@ -1,9 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildClientSchema, getIntrospectionQuery, isObjectType, type IntrospectionQuery } from 'graphql';
-import { anyViewer, GUARDS, requires, type GuardTree } from '../src/authz/guards';
+import {
+  buildClientSchema,
+  getIntrospectionQuery,
+  graphql,
+  isIntrospectionType,
+  isObjectType,
+  parse,
+  validate,
+  type IntrospectionQuery,
+} from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
+import { anyViewer, GUARDS, requires, type Guard, type GuardTree } from '../src/authz/guards';
 import { withMatrixTable } from '../src/authz/matrix-table';
-import { buildShield, guardTreeProblems, ruleMap } from '../src/authz/shield';
+import { buildAuthorization, everySelectedFieldGuarded, guardTreeProblems, ruleMap } from '../src/authz/shield';
 import { buildBareSchema, printSdl } from '../src/graphql/schema';
 import { Harness } from './helpers/harness';
 
@@ -39,7 +49,7 @@ describe('start-up validation of the rule tree', () => {
     expect(guardTreeProblems(schema, { ...GUARDS, Deploymnet: { '*': anyViewer } })).toEqual([
       'guards name type Deploymnet, which the schema does not have',
     ]);
-    expect(() => buildShield(schema, typo)).toThrow(/Deployment\.endpointURL/);
+    expect(() => buildAuthorization(schema, typo)).toThrow(/Deployment\.endpointURL/);
   });
 
   it('refuses a root field or object type without a guard', () => {
@@ -51,6 +61,84 @@ describe('start-up validation of the rule tree', () => {
     expect(guardTreeProblems(schema, { ...GUARDS, Query: { ...GUARDS.Query, '*': anyViewer } })).toEqual([
       "Query must guard each field on its own, not with '*'",
     ]);
+  });
+});
+
+describe('applying the guards', () => {
+  const schema = buildBareSchema();
+  const { middleware, guarded } = buildAuthorization(schema, GUARDS);
+
+  it('knows a guard for every field of every object type', () => {
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || isIntrospectionType(type)) continue;
+      for (const field of Object.keys(type.getFields())) expect(guarded).toContain(`${type.name}.${field}`);
+    }
+  });
+
+  it('wraps the fields a guard could deny, and leaves fields open to every valid key unwrapped', () => {
+    expect(Object.keys(middleware.Query)).toEqual(expect.arrayContaining(['users', 'apiKeys', 'deployments']));
+    expect(middleware.Query.viewer).toBeUndefined();
+    expect(Object.keys(middleware.Deployment)).toEqual(expect.arrayContaining(['id', 'endpointUrl', 'createdBy']));
+    expect(Object.keys(middleware.User)).toEqual(['apiKeys']);
+    expect(middleware.Viewer).toBeUndefined();
+  });
+
+  it('refuses, before execution, an operation that selects a field without a guard, however it is reached', () => {
+    const without = (name: string) => new Set([...guarded].filter((f) => f !== name));
+    const errors = (set: ReadonlySet<string>, query: string) =>
+      validate(schema, parse(query), [everySelectedFieldGuarded(set)]).map((e) => e.message);
+    expect(errors(guarded, '{ deployments { nodes { id endpointUrl } } }')).toEqual([]);
+    expect(errors(without('Deployment.endpointUrl'), '{ deployments { nodes { id endpointUrl } } }')).toEqual([
+      'access denied: Deployment.endpointUrl has no guard',
+    ]);
+    // Through an interface, every type the selection could resolve to needs a guard.
+    expect(errors(without('Model.id'), '{ deployments { nodes { ... on Resource { id } } } }')).toEqual([
+      'access denied: Model.id has no guard',
+    ]);
+    expect(errors(without('Viewer.role'), '{ __schema { queryType { name } } viewer { role } }')).toEqual([
+      'access denied: Viewer.role has no guard',
+    ]);
+  });
+
+  describe('executing', () => {
+    const viewer = (role: string) => ({
+      user: { pk: 'u', role, serviceAccount: false },
+      account: { pk: 'a', id: 'acme', granularRolesEnabled: true },
+      apiKey: { id: 'k' },
+    });
+    const run = (tree: GuardTree, role: string, source: string) => {
+      const applied = buildAuthorization(schema, tree);
+      return graphql({
+        schema: applyMiddleware(schema, applied.middleware as never),
+        source,
+        contextValue: { viewer: viewer(role) },
+      });
+    };
+
+    it('answers a denial with FORBIDDEN naming the permission, at the field', async () => {
+      const tree = { ...GUARDS, Query: { ...GUARDS.Query, roleMatrix: requires('USERS_MANAGE') } };
+      const denied = await run(tree, 'INFERENCE_USER', '{ roleMatrix { role } }');
+      expect(denied.errors?.map((e) => [e.message, e.path, e.extensions])).toEqual([
+        ['requires USERS_MANAGE', ['roleMatrix'], { code: 'FORBIDDEN', permission: 'USERS_MANAGE' }],
+      ]);
+      const allowed = await run(tree, 'ADMIN', '{ roleMatrix { role } }');
+      expect(allowed.errors).toBeUndefined();
+      expect(allowed.data?.roleMatrix).toHaveLength(4);
+    });
+
+    it('denies, never passes, when a guard itself fails', async () => {
+      const broken: Guard = {
+        summary: 'broken',
+        scope: 'object',
+        check: () => {
+          throw new Error('a bug in a guard');
+        },
+      };
+      const tree = { ...GUARDS, RoleGrant: { '*': anyViewer, assignable: broken } };
+      const result = await run(tree, 'ADMIN', '{ roleMatrix { role assignable } }');
+      expect(result.data).toBeNull();
+      expect(result.errors?.map((e) => [e.message, e.extensions.code])).toContainEqual(['access denied', 'FORBIDDEN']);
+    });
   });
 });
 

@@ -1,4 +1,14 @@
-import { isIntrospectionType, isObjectType, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  isAbstractType,
+  isIntrospectionType,
+  isObjectType,
+  type GraphQLFieldResolver,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
 import { deny, rule, shield, type IRule, type IRules } from 'graphql-shield';
 import type { RequestContext } from '../graphql/context';
 import { Errors } from '../errors';
@@ -56,6 +66,11 @@ function effectiveGuard(typeGuard: Guard | undefined, fieldGuard: Guard): Guard 
   };
 }
 
+/** The guard a field answers to: its own (narrowing its type's '*'), or its type's '*'. */
+function guardOf(fields: Record<string, Guard>, field: string): Guard {
+  return fields[field] ? (field === '*' ? fields[field] : effectiveGuard(fields['*'], fields[field])) : fields['*'];
+}
+
 /** Each object is judged on its own: the verdict is cached under the object's identity, never shared by a list. */
 function objectIdentity(parent: unknown): string {
   const pk = (parent as { pk?: unknown } | null)?.pk;
@@ -65,10 +80,10 @@ function objectIdentity(parent: unknown): string {
 
 function toRule(path: string, guard: Guard): IRule {
   const cache = guard.scope === 'request' ? 'contextual' : guard.scope === 'object' ? objectIdentity : 'no_cache';
-  return rule(path, { cache })((parent, args, ctx: RequestContext) => {
+  return rule(path, { cache })((parent, args, ctx: RequestContext, info: GraphQLResolveInfo) => {
     try {
       const decision = guard.check(ctx.viewer, parent, args);
-      return decision.allowed ? true : Errors.forbidden(decision.permission);
+      return decision.allowed ? true : Errors.forbidden(decision.permission, info);
     } catch (error) {
       // An error inside a rule is a denial, never a pass; log it, since it is our bug.
       logger.error({ err: error, path }, 'authorization rule failed');
@@ -82,10 +97,7 @@ export function buildRuleTree(guards: GuardTree): IRules {
     Object.entries(guards).map(([typeName, fields]) => [
       typeName,
       Object.fromEntries(
-        Object.entries(fields).map(([field, guard]) => [
-          field,
-          toRule(`${typeName}.${field}`, field === '*' ? guard : effectiveGuard(fields['*'], guard)),
-        ]),
+        Object.keys(fields).map((field) => [field, toRule(`${typeName}.${field}`, guardOf(fields, field))]),
       ),
     ]),
   );
@@ -94,8 +106,8 @@ export function buildRuleTree(guards: GuardTree): IRules {
 /** The reviewable form of the rule tree: `Type.field -> summary [scope]`, committed as a snapshot. */
 export function ruleMap(guards: GuardTree): Record<string, string> {
   const entries = Object.entries(guards).flatMap(([typeName, fields]) =>
-    Object.entries(fields).map(([field, guard]) => {
-      const effective = field === '*' ? guard : effectiveGuard(fields['*'], guard);
+    Object.keys(fields).map((field) => {
+      const effective = guardOf(fields, field);
       return [`${typeName}.${field}`, `${effective.summary} [${effective.scope}]`];
     }),
   );
@@ -116,15 +128,92 @@ export function describeGuards(schema: GraphQLSchema, guards: GuardTree): void {
   }
 }
 
-export function buildShield(schema: GraphQLSchema, guards: GuardTree) {
+type FieldMiddleware = (
+  resolve: GraphQLFieldResolver<unknown, RequestContext>,
+  ...rest: Parameters<GraphQLFieldResolver<unknown, RequestContext>>
+) => unknown;
+
+export interface Authorization {
+  /** For graphql-middleware: a wrapper on every field whose guard could deny some valid key. */
+  middleware: Record<string, Record<string, FieldMiddleware>>;
+  /** `Type.field` for every field of the schema that has a guard (wrapped, or open to every valid key). */
+  guarded: ReadonlySet<string>;
+}
+
+/** The guard's own verdict, reached synchronously; an exception is never a pass. */
+function allowsNow(guard: Guard, ctx: RequestContext, parent: unknown, args: Record<string, unknown>): boolean {
+  try {
+    return guard.check(ctx.viewer, parent, args).allowed;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The shield, applied where it can matter and cheap where it says yes.
+ *
+ * graphql-shield's middleware is async: on a 100-row page every wrapped field pays a
+ * promise, a cache lookup and a microtask. So:
+ * - a field whose guard is `anyViewer` gets no wrapper at all: authentication, which is
+ *   all that guard asks, happened before execution, so the field resolves synchronously;
+ * - every other field is wrapped, and its guard (a pure, synchronous function of the
+ *   caller, the parent object and the arguments) is asked first. When it allows, the
+ *   field resolves at once; when it denies or fails, the request goes through the
+ *   generated shield rule, which reaches the same verdict and produces the error, and
+ *   through shield's `fallbackRule: deny` for anything it was not told about.
+ * `everySelectedFieldGuarded` rejects, at validation time, any operation that selects a
+ * field outside `guarded`, so a field can never be resolved without a guard's say.
+ */
+export function buildAuthorization(schema: GraphQLSchema, guards: GuardTree): Authorization {
   const problems = guardTreeProblems(schema, guards);
   if (problems.length > 0) {
     throw new Error(`The authorization rule tree does not match the schema:\n  - ${problems.join('\n  - ')}`);
   }
-  return shield(buildRuleTree(guards), {
+  const shieldMiddleware = shield(buildRuleTree(guards), {
     fallbackRule: deny,
     allowExternalErrors: true,
     // Reached only for a field with no rule or a rule that failed: deny without naming a permission.
-    fallbackError: () => Errors.forbidden(),
+    fallbackError: (_error, _parent, _args, _ctx, info) => Errors.forbidden(undefined, info),
+  }).generate(schema) as Record<string, Record<string, FieldMiddleware>>;
+
+  const middleware: Authorization['middleware'] = {};
+  const guarded = new Set<string>();
+  for (const [typeName, fields] of Object.entries(guards)) {
+    for (const field of Object.keys((schema.getType(typeName) as GraphQLObjectType).getFields())) {
+      guarded.add(`${typeName}.${field}`);
+      const guard = guardOf(fields, field);
+      if (guard === anyViewer) continue;
+      const judge = shieldMiddleware[typeName][field];
+      (middleware[typeName] ??= {})[field] = (resolve, parent, args, ctx, info) =>
+        allowsNow(guard, ctx, parent, args)
+          ? resolve(parent, args, ctx, info)
+          : judge(resolve, parent, args, ctx, info);
+    }
+  }
+  return { middleware, guarded };
+}
+
+/**
+ * Default deny, checked before anything runs: an operation that selects a field with no
+ * guard (on any type the selection could resolve to) is refused as a whole. Apollo
+ * caches validated documents, so this runs once per distinct operation.
+ */
+export function everySelectedFieldGuarded(guarded: ReadonlySet<string>): ValidationRule {
+  return (context) => ({
+    Field(node) {
+      const parent = context.getParentType();
+      // Introspection is answered from the schema itself, which every valid key may read.
+      if (!parent || isIntrospectionType(parent) || !context.getFieldDef() || node.name.value.startsWith('__')) return;
+      const types = isAbstractType(parent) ? context.getSchema().getPossibleTypes(parent) : [parent];
+      for (const type of types) {
+        if (guarded.has(`${type.name}.${node.name.value}`)) continue;
+        context.reportError(
+          new GraphQLError(`access denied: ${type.name}.${node.name.value} has no guard`, {
+            nodes: node,
+            extensions: { code: 'FORBIDDEN' },
+          }),
+        );
+      }
+    },
   });
 }

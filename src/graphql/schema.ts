@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { printSchema, type GraphQLSchema } from 'graphql';
+import { printSchema, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchemaSync } from 'type-graphql';
 import { GUARDS } from '../authz/guards';
-import { buildShield, describeGuards } from '../authz/shield';
+import { buildAuthorization, describeGuards, everySelectedFieldGuarded } from '../authz/shield';
 import { ApiKeyResolver } from './resolvers/api-key.resolver';
 import { AuditResolver } from './resolvers/audit.resolver';
 import { InferenceResolver } from './resolvers/inference.resolver';
@@ -23,10 +23,20 @@ export function buildBareSchema(): GraphQLSchema {
   return schema;
 }
 
-/** The executable schema: every field wrapped by the shield generated from the guards. Throws if they disagree. */
-export function buildSchema(): GraphQLSchema {
+export interface ExecutableSchema {
+  schema: GraphQLSchema;
+  /** Validation the schema needs to be safe: no operation may select a field without a guard. */
+  validationRules: ValidationRule[];
+}
+
+/** The executable schema: the shield generated from the guards applied to it. Throws if they disagree. */
+export function buildSchema(): ExecutableSchema {
   const schema = buildBareSchema();
-  return applyMiddleware(schema, buildShield(schema, GUARDS));
+  const { middleware, guarded } = buildAuthorization(schema, GUARDS);
+  return {
+    schema: applyMiddleware(schema, middleware as never),
+    validationRules: [everySelectedFieldGuarded(guarded)],
+  };
 }
 
 /** The SDL committed as schema/schema.graphql. */

@@ -51,7 +51,7 @@ interface Fixture {
   keys: { contributor: string; user: string };
 }
 
-async function seed(file: string): Promise<Fixture> {
+export async function seed(file: string): Promise<Fixture> {
   const db = await openStore({ ...process.env, DATABASE_URL: '', ROLEGATE_DB: file });
   const { account } = await createAccount(db, { id: 'bench', adminEmail: 'admin@bench.test', granularRoles: true });
   const make = (id: string, role: 'CONTRIBUTOR' | 'USER') =>
@@ -226,7 +226,7 @@ async function main(): Promise<void> {
 
 if (process.argv[2] === '--serve') {
   void serveChild(process.argv[3], process.argv[4]);
-} else {
+} else if (require.main === module) {
   main().catch((error) => {
     process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);
