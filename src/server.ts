@@ -3,12 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { auditTrail } from './audit/audit-trail';
-import { authenticate } from './auth/authenticate';
+import { createAuthenticator, type Authenticator } from './auth/authenticate';
 import type { Viewer } from './authz/viewer';
 import { CLIENT_ERROR_CODES, Errors } from './errors';
 import { createContext, type RequestContext } from './graphql/context';
@@ -110,12 +111,12 @@ const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
  * 429 instead of 401. A valid key always passes, so the many users behind one proxy
  * address are never locked out by someone else's failures.
  */
-function requireViewer(db: DataSource, limiters: RateLimiters): RequestHandler {
+function requireViewer(authenticate: Authenticator, limiters: RateLimiters): RequestHandler {
   const { authFailures: limit } = limiters.settings;
   return async (req, res, next) => {
     const client = req.ip ?? 'unknown';
     try {
-      res.locals.viewer = await authenticate(db, req.headers.authorization);
+      res.locals.viewer = await authenticate(req.headers.authorization);
       next();
     } catch (error) {
       if (!(error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED')) return next(error);
@@ -154,6 +155,9 @@ export async function startServer({
     formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Every answer depends on who asks and is sent no-store; cache hints would only cost a
+      // hook on every field of every response.
+      ApolloServerPluginCacheControlDisabled(),
       rejectUnstorableText,
       ...guard.plugins,
       costRateLimit(limiters),
@@ -170,7 +174,7 @@ export async function startServer({
     '/graphql',
     corsFor(process.env.ROLEGATE_CORS_ORIGINS),
     allowMethods,
-    requireViewer(db, limiters),
+    requireViewer(createAuthenticator(db), limiters),
     requireJsonBody,
     requireAcceptable,
     express.json({ limit: process.env.ROLEGATE_MAX_BODY ?? '1mb' }),

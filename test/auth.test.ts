@@ -1,4 +1,4 @@
-import { ApiKey } from '../src/entities';
+import { Account, ApiKey, User } from '../src/entities';
 import { generateApiKeySecret, hashApiKey, isWellFormedApiKey } from '../src/auth/api-key-secret';
 import { Harness } from './helpers/harness';
 
@@ -76,6 +76,42 @@ describe('authentication', () => {
   });
   it('refuses introspection without a valid key', () =>
     expectUnauthenticated({}, '{ __schema { queryType { name } } }'));
+
+  // Known keys are cached; these writes go around the API (as an operator's SQL would),
+  // so only the store's auth epoch can tell the cache that its entries are stale.
+  describe('a change made directly in the store is enforced on the next request', () => {
+    const WHO = '{ viewer { role account { displayName } apiKey { displayName } } }';
+    let user: Awaited<ReturnType<Harness['actor']>>;
+    beforeEach(async () => {
+      user = await h.actor('ADMIN');
+      expect((await h.gql(user.key, WHO)).body.data!.viewer.role).toBe('ADMIN');
+      expect((await h.gql(user.key, WHO)).body.data!.viewer.role).toBe('ADMIN');
+    });
+
+    it('a role', async () => {
+      await h.db.getRepository(User).update({ pk: user.user.pk }, { role: 'USER' });
+      expect((await h.gql(user.key, WHO)).body.data!.viewer.role).toBe('USER');
+    });
+    it("the account's settings", async () => {
+      await h.db.getRepository(Account).update({ pk: h.account.pk }, { displayName: 'Renamed' });
+      expect((await h.gql(user.key, WHO)).body.data!.viewer.account.displayName).toBe('Renamed');
+    });
+    it("a key's name, revocation and deletion", async () => {
+      const secretHash = hashApiKey(user.key);
+      await h.db.getRepository(ApiKey).update({ secretHash }, { displayName: 'renamed' });
+      expect((await h.gql(user.key, WHO)).body.data!.viewer.apiKey.displayName).toBe('renamed');
+      await h.db.getRepository(ApiKey).update({ secretHash }, { revokedAt: new Date() });
+      await expectUnauthenticated({ authorization: `Bearer ${user.key}` });
+      await h.db.getRepository(ApiKey).update({ secretHash }, { revokedAt: null });
+      expect((await h.gql(user.key, WHO)).status).toBe(200);
+      await h.db.getRepository(ApiKey).delete({ secretHash });
+      await expectUnauthenticated({ authorization: `Bearer ${user.key}` });
+    });
+    it('the user', async () => {
+      await h.db.getRepository(User).delete({ pk: user.user.pk });
+      await expectUnauthenticated({ authorization: `Bearer ${user.key}` });
+    });
+  });
 
   it('applies a demotion to the existing keys on the next request', async () => {
     const user = await h.actor('ADMIN');

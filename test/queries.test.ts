@@ -35,6 +35,12 @@ describe(`SQL per page (${storeName})`, () => {
     return count;
   }
 
+  it("authenticates a known key with one read (its account's auth epoch), however often it is used", async () => {
+    await h.gql(viewer.key, '{ viewer { role } }'); // loads the caller (and may write lastUsedAt)
+    expect(await statements('{ viewer { role } }')).toBe(1);
+    expect(await statements('{ viewer { role user { email } } }')).toBe(1);
+  });
+
   it('does not grow with the page size, for creators, datasets and keys', async () => {
     const page = (n: number) => `{
       deployments(first: ${n}) { nodes { id viewerCanUpdate createdBy { id email } } }

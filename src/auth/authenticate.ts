@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
 import type { Viewer } from '../authz/viewer';
 import { Account, ApiKey, User } from '../entities';
@@ -8,28 +9,90 @@ const BEARER = /^Bearer ([^\s]+)$/;
 /** lastUsedAt is a hint for people, not an audit log: refresh it at most this often. */
 const LAST_USED_GRANULARITY_MS = 60_000;
 
+/** Resolves `Authorization: Bearer <key>` to the caller it belongs to, as the store says it is now. */
+export type Authenticator = (authorization: string | undefined) => Promise<Viewer>;
+
+interface Cached {
+  readonly viewer: Viewer;
+  /** The account's auth epoch the viewer was loaded under; the entry is good only while it is current. */
+  readonly epoch: string;
+}
+
 /**
- * Resolves `Authorization: Bearer <key>` to a viewer, loading the owner's role as
- * it is now. Every failure (missing, malformed, unknown, expired, revoked, owner
- * deleted) is the same UNAUTHENTICATED error.
+ * Every failure (missing, malformed, unknown, expired, revoked, owner deleted) is the
+ * same UNAUTHENTICATED error.
+ *
+ * Callers are cached by key hash, and every use of a cached caller is vouched for by
+ * one read of its account's auth epoch: a token that triggers in the store change, in
+ * the same transaction, with the account, any of its users, or any of its keys
+ * (migration AuthEpochs). So a role change, a revocation or a deletion made through
+ * any instance, or by hand in SQL, is enforced on the very next request everywhere,
+ * and a hit costs one indexed read instead of three entity loads. Expiry is checked on
+ * every use, since time changes nothing in the store.
  */
-export async function authenticate(db: DataSource, authorization: string | undefined): Promise<Viewer> {
-  const match = BEARER.exec(authorization ?? '');
-  if (!match || !isWellFormedApiKey(match[1])) throw Errors.unauthenticated();
+export function createAuthenticator(db: DataSource, { maxEntries = 10_000 } = {}): Authenticator {
+  const cache = new LRUCache<string, Cached>({ max: maxEntries });
+  const keys = db.getRepository(ApiKey);
+  const epochSql = `SELECT "token" FROM "auth_epochs" WHERE "accountPk" = ${db.options.type === 'postgres' ? '$1' : '?'}`;
+  const epochOf = async (accountPk: string): Promise<string | null> =>
+    ((await db.query(epochSql, [accountPk])) as { token: string }[])[0]?.token ?? null;
 
-  const apiKey = await db.getRepository(ApiKey).findOneBy({ secretHash: hashApiKey(match[1]) });
-  const now = new Date();
-  if (!apiKey || apiKey.revokedAt || (apiKey.expiresAt && apiKey.expiresAt <= now)) throw Errors.unauthenticated();
-
-  const [user, account] = await Promise.all([
-    db.getRepository(User).findOneBy({ pk: apiKey.ownerPk, accountPk: apiKey.accountPk }),
-    db.getRepository(Account).findOneBy({ pk: apiKey.accountPk }),
-  ]);
-  if (!user || !account) throw Errors.unauthenticated();
-
-  if (!apiKey.lastUsedAt || now.getTime() - apiKey.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
-    apiKey.lastUsedAt = now;
-    await db.getRepository(ApiKey).update({ pk: apiKey.pk }, { lastUsedAt: now });
+  /**
+   * The epoch is read before the rows it vouches for, so a change committed after the
+   * read moves the epoch on and the entry dies with it. (The first key read only tells
+   * which account's epoch to read.)
+   */
+  async function load(secretHash: string): Promise<Cached | null> {
+    const found = await keys.findOneBy({ secretHash });
+    if (!found) return null;
+    const epoch = await epochOf(found.accountPk);
+    const apiKey = await keys.findOneBy({ secretHash });
+    if (!apiKey) return null;
+    const [user, account] = await Promise.all([
+      db.getRepository(User).findOneBy({ pk: apiKey.ownerPk, accountPk: apiKey.accountPk }),
+      db.getRepository(Account).findOneBy({ pk: apiKey.accountPk }),
+    ]);
+    if (!user || !account) return null;
+    const entry = { viewer: freeze({ user, account, apiKey }), epoch: epoch ?? '' };
+    // Without an epoch (an account being created or deleted) nothing can vouch for the entry later.
+    if (epoch !== null && apiKey.accountPk === found.accountPk) cache.set(secretHash, entry);
+    return entry;
   }
-  return { user, account, apiKey };
+
+  async function current(secretHash: string): Promise<Cached | null> {
+    const cached = cache.get(secretHash);
+    if (cached) {
+      if ((await epochOf(cached.viewer.account.pk)) === cached.epoch) return cached;
+      cache.delete(secretHash);
+    }
+    return load(secretHash);
+  }
+
+  return async (authorization) => {
+    const match = BEARER.exec(authorization ?? '');
+    if (!match || !isWellFormedApiKey(match[1])) throw Errors.unauthenticated();
+    const secretHash = hashApiKey(match[1]);
+    const entry = await current(secretHash);
+    const now = new Date();
+    const apiKey = entry?.viewer.apiKey;
+    if (!entry || !apiKey || apiKey.revokedAt || (apiKey.expiresAt && apiKey.expiresAt <= now)) {
+      throw Errors.unauthenticated();
+    }
+    if (!apiKey.lastUsedAt || now.getTime() - apiKey.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
+      // lastUsedAt is the one key column that leaves the epoch alone, so the entry stays good.
+      await keys.update({ pk: apiKey.pk }, { lastUsedAt: now });
+      const viewer = freeze({ ...entry.viewer, apiKey: Object.assign(new ApiKey(), apiKey, { lastUsedAt: now }) });
+      if (cache.get(secretHash) === entry) cache.set(secretHash, { ...entry, viewer });
+      return viewer;
+    }
+    return entry.viewer;
+  };
+}
+
+/** A cached caller is shared by concurrent requests: nothing may change it in place. */
+function freeze(viewer: Viewer): Viewer {
+  Object.freeze(viewer.user);
+  Object.freeze(viewer.account);
+  Object.freeze(viewer.apiKey);
+  return Object.freeze(viewer);
 }

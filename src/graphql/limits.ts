@@ -87,32 +87,37 @@ const rowsAware: ComplexityEstimator = ({ type, field, args, childComplexity }) 
 };
 
 const costs = new WeakMap<object, number>();
+/** Without variables an operation always costs the same, and Apollo reuses the parsed document for the same text. */
+const fixedCosts = new WeakMap<DocumentNode, Map<string, number>>();
 
 /**
  * The cost of the request's operation, computed once per request (the cost limit and
- * the rate limit both ask). `request` is Apollo's request object, the same in every hook.
+ * the rate limit both ask; `request` is Apollo's request object, the same in every
+ * hook), and only once per document and operation when it takes no variables.
  */
 export function operationCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   request: { variables?: Record<string, unknown>; operationName?: string | null },
 ): number {
-  const known = costs.get(request);
-  if (known !== undefined) return known;
-  let cost: number;
-  try {
-    cost = getComplexity({
-      schema,
-      query: document,
-      variables: request.variables ?? {},
-      operationName: request.operationName ?? undefined,
-      estimators: [rowsAware],
-    });
-  } catch {
-    // Variables that do not fit the operation: execution refuses them with BAD_USER_INPUT, at almost no cost.
-    cost = 1;
+  const operationName = request.operationName ?? undefined;
+  const variables = request.variables ?? {};
+  let perDocument: Map<string, number> | undefined;
+  if (Object.keys(variables).length === 0) {
+    perDocument = fixedCosts.get(document) ?? new Map<string, number>();
+    fixedCosts.set(document, perDocument);
+  }
+  let cost = costs.get(request) ?? perDocument?.get(operationName ?? '');
+  if (cost === undefined) {
+    try {
+      cost = getComplexity({ schema, query: document, variables, operationName, estimators: [rowsAware] });
+    } catch {
+      // Variables that do not fit the operation: execution refuses them with BAD_USER_INPUT, at almost no cost.
+      cost = 1;
+    }
   }
   costs.set(request, cost);
+  perDocument?.set(operationName ?? '', cost);
   return cost;
 }
 

@@ -21,13 +21,19 @@ function findInValue(value: unknown, path: string): string | null {
   return null;
 }
 
+/** Apollo hands every request with the same text the same parsed document: check each once. */
+const checkedDocuments = new WeakMap<DocumentNode, string | null>();
+
 function findInDocument(document: DocumentNode): string | null {
+  const known = checkedDocuments.get(document);
+  if (known !== undefined) return known;
   let found: string | null = null;
   visit(document, {
     [Kind.STRING]: (node) => {
       if (!found && UNSTORABLE.test(node.value)) found = 'a string literal';
     },
   });
+  checkedDocuments.set(document, found);
   return found;
 }
 

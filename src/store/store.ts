@@ -62,6 +62,8 @@ export async function migrate(db: DataSource): Promise<string[]> {
 /**
  * Serialises writers that must see a consistent account (the last-admin invariant):
  * a row lock on the account in PostgreSQL. SQLite allows one writer at a time already.
+ * Every transaction that changes users or keys takes it before anything else: they all
+ * also write the account's auth epoch (by trigger), and one lock order means no deadlock.
  */
 export async function lockAccount(manager: EntityManager, accountPk: string): Promise<void> {
   await manager.getRepository(Account).findOne({ where: { pk: accountPk }, ...forUpdate(manager) });

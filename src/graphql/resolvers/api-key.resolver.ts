@@ -21,7 +21,7 @@ import { findApiKey, issueApiKey, liveKeys, revokeApiKey } from '../../services/
 import { findUser } from '../../services/users';
 import type { RequestContext } from '../context';
 import { connectionType, PageArgs, paginate } from '../pagination';
-import { inTransaction } from '../../store/store';
+import { inTransaction, lockAccount } from '../../store/store';
 
 const ApiKeyConnection = connectionType(ApiKey, 'ApiKey');
 
@@ -77,6 +77,9 @@ export class ApiKeyResolver {
   @Mutation(() => ID, { description: 'Revokes a key; it stops working at once.' })
   deleteApiKey(@Arg('id', () => ID) id: string, @Ctx() { db, viewer }: RequestContext) {
     return inTransaction(db, async (manager) => {
+      // The account first, as every write to users and keys does: the revocation moves the
+      // account's auth epoch, and a user deletion holding that epoch may be revoking this key.
+      await lockAccount(manager, viewer.account.pk);
       const apiKey = await findApiKey(manager, viewer.account, id);
       authorize(abilities.deleteApiKey(viewer, apiKey));
       return revokeApiKey(manager, apiKey);
