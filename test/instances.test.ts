@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { Model } from '../src/entities';
+import { AuditEvent, Model } from '../src/entities';
 import { openStore } from '../src/store/store';
 import { killServers, runCli, serve, type ServeProcess } from './helpers/cli';
 import { gql } from './helpers/harness';
@@ -106,6 +106,11 @@ describe(`several rolegate processes on one database (${storeName})`, () => {
     try {
       const stored = new Set((await db.getRepository(Model).find()).map((m) => m.id));
       expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+      // The audit event is written before the answer: an acknowledged mutation is an audited one.
+      const audited = new Set(
+        (await db.getRepository(AuditEvent).findBy({ operation: 'createModel' })).map((e) => e.target),
+      );
+      expect(acknowledged.filter((id) => !audited.has(id))).toEqual([]);
     } finally {
       await db.destroy();
     }
