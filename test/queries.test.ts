@@ -1,6 +1,6 @@
 import { Dataset, Deployment, FineTuningJob } from '../src/entities';
 import { Harness, type Actor } from './helpers/harness';
-import { storeName } from './helpers/store';
+import { storeName, usingPostgres } from './helpers/store';
 
 /** Relations load in batches: the SQL a page costs does not grow with its size. */
 describe(`SQL per page (${storeName})`, () => {
@@ -37,8 +37,10 @@ describe(`SQL per page (${storeName})`, () => {
 
   it("authenticates a known key with one read (its account's auth epoch), however often it is used", async () => {
     await h.gql(viewer.key, '{ viewer { role } }'); // loads the caller (and may write lastUsedAt)
-    expect(await statements('{ viewer { role } }')).toBe(1);
-    expect(await statements('{ viewer { role user { email } } }')).toBe(1);
+    // On SQLite the epoch is read by a prepared statement of its own, which TypeORM's log does not see.
+    const epochReads = usingPostgres ? 1 : 0;
+    expect(await statements('{ viewer { role } }')).toBe(epochReads);
+    expect(await statements('{ viewer { role user { email } } }')).toBe(epochReads);
   });
 
   it('does not grow with the page size, for creators, datasets and keys', async () => {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
@@ -27,16 +27,24 @@ import { inTransaction, openStore } from '../store/store';
  */
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ROWS = 100;
 
-const PAGE_FIELDS =
-  'id name displayName model state minReplicas maxReplicas endpointUrl createdAt updatedAt viewerCanUpdate viewerCanDelete createdBy { id email }';
+const READABLE_FIELDS =
+  'id name displayName model state minReplicas maxReplicas createdAt updatedAt viewerCanUpdate viewerCanDelete createdBy { id email }';
+/** Every field, endpointUrl included: withheld (null and a FORBIDDEN error) on the half the caller did not create. */
+const PAGE_FIELDS = `${READABLE_FIELDS} endpointUrl`;
 const WORKLOADS = [
   { name: '`{ viewer { role } }`', query: '{ viewer { role } }', as: 'contributor' },
   {
-    name: '100 deployments, every field',
+    name: '100 deployments, every field (50 endpointUrl withheld)',
     query: `{ deployments(first: 100) { nodes { ${PAGE_FIELDS} } } }`,
+    as: 'contributor',
+  },
+  {
+    name: '100 deployments, the fields the caller may read',
+    query: `{ deployments(first: 100) { nodes { ${READABLE_FIELDS} } } }`,
     as: 'contributor',
   },
   {
@@ -140,7 +148,7 @@ interface Result {
 }
 
 let sequence = 0;
-function run(port: number, key: string, as: string, query: string): Promise<Result> {
+function run(port: number, key: string, as: string, query: string, duration = SECONDS): Promise<Result> {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-bench-as': as };
   const mutation = (kind: number) => {
     const id = `b${process.pid}-${++sequence}`;
@@ -158,7 +166,7 @@ function run(port: number, key: string, as: string, query: string): Promise<Resu
         method: 'POST',
         headers,
         connections: CONNECTIONS,
-        duration: SECONDS,
+        duration,
         requests: [
           {
             setupRequest: (req) => ({
@@ -189,6 +197,17 @@ function peakMemory(child: ChildProcess): Promise<number> {
   });
 }
 
+const MEASURED_START = '<!-- measured by `npm run bench`: everything down to the end marker is rewritten -->';
+const MEASURED_END = '<!-- end of measurements -->';
+
+/** Replaces the measured part of BENCHMARKS.md and keeps what people wrote around it. */
+function withMeasurements(current: string, measured: string): string {
+  const start = current.indexOf(MEASURED_START);
+  const end = current.indexOf(MEASURED_END);
+  if (start < 0 || end < start) return `# Benchmarks\n\n${measured}\n`;
+  return current.slice(0, start) + measured + current.slice(end + MEASURED_END.length);
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rolegate-bench-'));
   const rows: string[] = [];
@@ -200,8 +219,8 @@ async function main(): Promise<void> {
       for (const w of WORKLOADS) {
         const key = fixture.keys[w.as];
         // Warm both up, then measure each in turn on the same rows.
-        await run(baseline.port, key, w.as, w.query);
-        await run(rolegate.port, key, w.as, w.query);
+        await run(baseline.port, key, w.as, w.query, WARMUP_SECONDS);
+        await run(rolegate.port, key, w.as, w.query, WARMUP_SECONDS);
         const b = await run(baseline.port, key, w.as, w.query);
         const r = await run(rolegate.port, key, w.as, w.query);
         const [bm, rm] = [await peakMemory(baseline.child), await peakMemory(rolegate.child)];
@@ -224,10 +243,17 @@ async function main(): Promise<void> {
     ...rows,
   ].join('\n');
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  writeFileSync(
-    join(__dirname, '..', '..', '..', 'BENCHMARKS.md'),
-    `# Benchmarks\n\nMachine: ${machine}. Command: \`npm run bench\` (${SECONDS} s per run after a warm-up run, ${CONNECTIONS} connections, SQLite, ${ROWS} rows of each kind; the caller is a contributor who owns half of them, the mutation mix runs as a user).\n\nBaseline: the same schema, resolvers and rows in Apollo Server with no authentication, no authorization, no limits and no audit trail. Both servers run in their own process, measured in turns.\n\n${table}\n`,
-  );
+  const measured = [
+    MEASURED_START,
+    `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}. Command: \`npm run bench\` (${SECONDS} s per run after a ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections, SQLite, ${ROWS} rows of each kind; the caller is a contributor who created half of them, the mutation mix runs as a user).`,
+    '',
+    'Baseline: the same schema, resolvers and rows in Apollo Server configured as Rolegate configures it (cache-control hints off), with no authentication, no authorization, no limits and no audit trail, answering as a fixed caller. Both servers run in their own process, measured in turns.',
+    '',
+    table,
+    MEASURED_END,
+  ].join('\n');
+  const file = join(__dirname, '..', '..', '..', 'BENCHMARKS.md');
+  writeFileSync(file, withMeasurements(existsSync(file) ? readFileSync(file, 'utf8') : '', measured));
   process.stdout.write(`\n${table}\n\nwrote BENCHMARKS.md\n`);
 }
 
