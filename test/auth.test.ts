@@ -1,6 +1,8 @@
 import { Account, ApiKey, User } from '../src/entities';
 import { generateApiKeySecret, hashApiKey, isWellFormedApiKey } from '../src/auth/api-key-secret';
+import { Client } from 'pg';
 import { Harness } from './helpers/harness';
+import { usingPostgres } from './helpers/store';
 
 describe('authentication', () => {
   let h: Harness;
@@ -106,6 +108,19 @@ describe('authentication', () => {
       expect((await h.gql(user.key, WHO)).status).toBe(200);
       await h.db.getRepository(ApiKey).delete({ secretHash });
       await expectUnauthenticated({ authorization: `Bearer ${user.key}` });
+    });
+    // PostgreSQL only: SQLite has no search path (its run of this file has no such case).
+    const onPostgres = usingPostgres ? it : () => undefined;
+    onPostgres('a role, in SQL typed in a session with its own search path', async () => {
+      const client = new Client({ connectionString: process.env.DATABASE_URL });
+      await client.connect();
+      try {
+        const schema = h.store.env.DATABASE_SCHEMA;
+        await client.query(`UPDATE "${schema}"."users" SET "role" = 'USER' WHERE "pk" = $1`, [user.user.pk]);
+      } finally {
+        await client.end();
+      }
+      expect((await h.gql(user.key, WHO)).body.data!.viewer.role).toBe('USER');
     });
     it('the user', async () => {
       await h.db.getRepository(User).delete({ pk: user.user.pk });

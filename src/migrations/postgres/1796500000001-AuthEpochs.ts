@@ -16,8 +16,10 @@ export class AuthEpochs1796500000001 implements MigrationInterface {
     await queryRunner.query(
       `INSERT INTO "auth_epochs" ("accountPk", "token") SELECT "pk"::text, ${token} FROM "accounts"`,
     );
+    // SET search_path FROM CURRENT: the functions find auth_epochs in this schema even when
+    // the change comes from a session with another search path (an operator's psql).
     await queryRunner.query(
-      `CREATE FUNCTION "rolegate_auth_epoch_account"() RETURNS trigger LANGUAGE plpgsql AS $$
+      `CREATE FUNCTION "rolegate_auth_epoch_account"() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
        BEGIN
          IF TG_OP = 'INSERT' THEN
            INSERT INTO "auth_epochs" ("accountPk", "token") VALUES (NEW."pk"::text, ${token});
@@ -30,7 +32,7 @@ export class AuthEpochs1796500000001 implements MigrationInterface {
        END $$`,
     );
     await queryRunner.query(
-      `CREATE FUNCTION "rolegate_auth_epoch_member"() RETURNS trigger LANGUAGE plpgsql AS $$
+      `CREATE FUNCTION "rolegate_auth_epoch_member"() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
        BEGIN
          UPDATE "auth_epochs" SET "token" = ${token} WHERE "accountPk" = OLD."accountPk";
          RETURN NULL;
