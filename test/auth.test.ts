@@ -126,6 +126,21 @@ describe('authentication', () => {
       await h.db.getRepository(User).delete({ pk: user.user.pk });
       await expectUnauthenticated({ authorization: `Bearer ${user.key}` });
     });
+    // SQLite only: INSERT OR REPLACE deletes the old row without running its delete triggers.
+    const onSqlite = usingPostgres ? () => undefined : it;
+    onSqlite('a role and a revocation, with INSERT OR REPLACE', async () => {
+      const replace = async (table: string, pk: string, set: string) => {
+        await h.db.query(`CREATE TEMP TABLE "replacement" AS SELECT * FROM "${table}" WHERE "pk" = ?`, [pk]);
+        await h.db.query(`UPDATE "replacement" SET ${set}`);
+        await h.db.query(`INSERT OR REPLACE INTO "${table}" SELECT * FROM "replacement"`);
+        await h.db.query(`DROP TABLE "replacement"`);
+      };
+      await replace('users', user.user.pk, `"role" = 'USER'`);
+      expect((await h.gql(user.key, WHO)).body.data!.viewer.role).toBe('USER');
+      const [key] = await h.db.getRepository(ApiKey).findBy({ secretHash: hashApiKey(user.key) });
+      await replace('api_keys', key.pk, `"revokedAt" = datetime('now')`);
+      await expectUnauthenticated({ authorization: `Bearer ${user.key}` });
+    });
   });
 
   it('applies a demotion to the existing keys on the next request', async () => {
@@ -187,5 +202,19 @@ describe('authentication', () => {
     expect(randomChars * Math.log2(62)).toBeGreaterThan(128);
     // Every position varies across keys (no fixed or low-entropy stretch).
     for (let i = 3; i < 3 + randomChars; i++) expect(new Set([...keys].map((k) => k[i])).size).toBeGreaterThan(40);
+  });
+});
+
+// PostgreSQL only: TRUNCATE runs no row triggers (SQLite has no TRUNCATE). A harness of its own, since every key goes.
+(usingPostgres ? describe : () => undefined)('TRUNCATE of the keys (PostgreSQL)', () => {
+  it('is enforced on the next request, cached keys included', async () => {
+    const h = await Harness.start();
+    try {
+      expect((await h.gql(h.admin.key, '{ viewer { role } }')).status).toBe(200);
+      await h.db.query('TRUNCATE "api_keys"');
+      expect((await h.gql(h.admin.key, '{ viewer { role } }')).status).toBe(401);
+    } finally {
+      await h.stop();
+    }
   });
 });

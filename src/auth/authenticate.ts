@@ -32,7 +32,9 @@ interface Cached {
  * every use, since time changes nothing in the store.
  */
 export function createAuthenticator(db: DataSource, { maxEntries = 10_000 } = {}): Authenticator {
-  const cache = new LRUCache<string, Cached>({ max: maxEntries });
+  // The epoch decides; the TTL only bounds how long a change no trigger sees (a restore with
+  // session_replication_role = replica) could go unnoticed.
+  const cache = new LRUCache<string, Cached>({ max: maxEntries, ttl: 5 * 60_000 });
   const keys = db.getRepository(ApiKey);
   const epochOf = epochReader(db);
 

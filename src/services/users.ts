@@ -38,6 +38,8 @@ export async function createUser(manager: EntityManager, account: Account, input
   const displayName = optionalText(input.displayName, 'displayName') ?? null;
   assertAssignable(account, role);
 
+  // The account first, like every write to users and keys (see lockAccount).
+  await lockAccount(manager, account.pk);
   const repo = manager.getRepository(User);
   if (await repo.existsBy({ accountPk: account.pk, id })) throw Errors.alreadyExists('user', `"${id}"`);
   if (email && (await repo.existsBy({ accountPk: account.pk, email }))) {
