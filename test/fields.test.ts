@@ -104,6 +104,35 @@ describe('field-level authorization', () => {
     expect(owner.body).toEqual({ data: { fineTuningJob: { dataset: { sourceUri: 's3://secret/data.jsonl' } } } });
   });
 
+  it('reports a denial at every path that reaches the same object, each at its own place', async () => {
+    const dataset = await h.resource(Dataset, other.user, { sourceUri: 's3://secret/twice.jsonl' });
+    const jobs = [
+      await h.resource(FineTuningJob, contributor.user, { datasetPk: dataset.pk }),
+      await h.resource(FineTuningJob, contributor.user, { datasetPk: dataset.pk }),
+    ];
+    const { body } = await h.gql(
+      contributor.key,
+      `query($d: ID!, $j0: ID!, $j1: ID!) {
+        x: dataset(id: $d) { sourceUri }
+        y: dataset(id: $d) { ... on Resource { id } sourceUri again: sourceUri }
+        j0: fineTuningJob(id: $j0) { dataset { sourceUri } }
+        j1: fineTuningJob(id: $j1) { dataset { sourceUri } }
+      }`,
+      { d: dataset.id, j0: jobs[0].id, j1: jobs[1].id },
+    );
+    const paths = [
+      ['x', 'sourceUri'],
+      ['y', 'sourceUri'],
+      ['y', 'again'],
+      ['j0', 'dataset', 'sourceUri'],
+      ['j1', 'dataset', 'sourceUri'],
+    ];
+    expect(body.errors!.map((e) => e.path)).toEqual(expect.arrayContaining(paths));
+    expect(body.errors).toHaveLength(paths.length);
+    // Each error points at its own field in the query text, too.
+    expect(new Set(body.errors!.map((e) => JSON.stringify(e.locations))).size).toBe(paths.length);
+  });
+
   it("shows a user's keys to themself and to admins only, however the user is reached", async () => {
     const paths = [
       ['{ viewer { user { apiKeys { id } } } }', null],

@@ -5,7 +5,6 @@ import {
   isObjectType,
   type GraphQLFieldResolver,
   type GraphQLObjectType,
-  type GraphQLResolveInfo,
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
@@ -80,10 +79,12 @@ function objectIdentity(parent: unknown): string {
 
 function toRule(path: string, guard: Guard): IRule {
   const cache = guard.scope === 'request' ? 'contextual' : guard.scope === 'object' ? objectIdentity : 'no_cache';
-  return rule(path, { cache })((parent, args, ctx: RequestContext, info: GraphQLResolveInfo) => {
+  return rule(path, { cache })((parent, args, ctx: RequestContext) => {
     try {
       const decision = guard.check(ctx.viewer, parent, args);
-      return decision.allowed ? true : Errors.forbidden(decision.permission, info);
+      // Not located here: shield caches this verdict per object, and the same object can be
+      // reached at several paths (aliases, a job's dataset); graphql-js places a copy at each.
+      return decision.allowed ? true : Errors.forbidden(decision.permission);
     } catch (error) {
       // An error inside a rule is a denial, never a pass; log it, since it is our bug.
       logger.error({ err: error, path }, 'authorization rule failed');
