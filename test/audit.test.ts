@@ -53,6 +53,28 @@ describe(`audit trail (${storeName})`, () => {
     ]);
   });
 
+  it('records only the mutations that ran: none after an error that ended the operation', async () => {
+    const user = await h.actor('USER');
+    const target = await h.actor('USER');
+    // a is denied and non-null, which ends the operation: b never runs.
+    const stopped = await h.gql(
+      user.key,
+      'mutation($id: ID!) { a: createUser(input: { email: "z@acme.test" }) { id } b: deleteUser(id: $id) }',
+      { id: target.user.id },
+    );
+    expect(stopped.body.data).toBeNull();
+    // c runs and lands although d's denial nulls the whole answer.
+    await h.gql(user.key, 'mutation { c: createModel(input: { id: "ran-first" }) { id } d: deleteUser(id: "x") }');
+    expect((await eventsOf(user)).map((e) => [e.operation, e.target, e.outcome])).toEqual([
+      ['deleteUser', 'x', 'DENIED'],
+      ['createModel', 'ran-first', 'ALLOWED'],
+      ['createUser', null, 'DENIED'],
+    ]);
+    expect(
+      (await h.gql(h.admin.key, 'query($id: ID!) { user(id: $id) { id } }', { id: target.user.id })).body.data,
+    ).toEqual({ user: { id: target.user.id } });
+  });
+
   it('records each denied field with its path', async () => {
     const other = await h.actor('USER');
     await h.resource(Deployment, other.user, { id: 'guarded', endpointUrl: 'https://g.example' });

@@ -51,7 +51,7 @@ function outcomeOf(errors: readonly ResultError[]): Pick<AuditEvent, 'outcome' |
 }
 
 /**
- * Records every executed mutation (allowed, denied or failed) and every denied field
+ * Records every mutation execution reached (allowed, denied or failed) and every denied field
  * once the response is known. A mutation whose transaction rolled back answered
  * with an error, so it is recorded as FAILED, never as done. Recording happens after
  * the mutation's own transaction: a failure to record is logged and never changes
@@ -81,6 +81,8 @@ export function auditTrail(db: DataSource): ApolloServerPlugin<RequestContext> {
               if (selection.kind !== Kind.FIELD || selection.name.value.startsWith('__')) continue;
               const key = selection.alias?.value ?? selection.name.value;
               mutationKeys.add(key);
+              // Refused before execution, or after an earlier field's error ended it: it never ran.
+              if (!contextValue.mutationsReached.has(key)) continue;
               const own = errors.filter((e) => e.path?.[0] === key && e.path.length === 1);
               events.push({
                 ...base,

@@ -15,6 +15,8 @@ export interface RequestContext {
   readonly viewer: Viewer;
   readonly db: DataSource;
   readonly loaders: Loaders;
+  /** Response keys of the root mutation fields execution reached (authorized or not): what the audit trail records. */
+  readonly mutationsReached: Set<string>;
 }
 
 function byPk<T extends { pk: string; accountPk: string }>(db: DataSource, entity: new () => T, accountPk: string) {
@@ -30,6 +32,7 @@ export function createContext(db: DataSource, viewer: Viewer): RequestContext {
   return {
     viewer,
     db,
+    mutationsReached: new Set(),
     loaders: {
       userByPk: byPk(db, User, viewer.account.pk),
       datasetByPk: byPk(db, Dataset, viewer.account.pk),

@@ -15,7 +15,12 @@ export interface GqlResponse {
   headers: Headers;
   body: {
     data?: Record<string, any> | null;
-    errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+    errors?: {
+      message: string;
+      path?: (string | number)[];
+      locations?: { line: number; column: number }[];
+      extensions?: Record<string, any>;
+    }[];
   };
 }
 
