@@ -1,4 +1,4 @@
-import { Dataset, Deployment, Model, User } from '../src/entities';
+import { ApiKey, Dataset, Deployment, Model, User } from '../src/entities';
 import { Harness } from './helpers/harness';
 import { storeName } from './helpers/store';
 
@@ -103,5 +103,24 @@ describe(`concurrent writers (${storeName})`, () => {
       'SELECT COUNT(*) AS n FROM api_keys k WHERE NOT EXISTS (SELECT 1 FROM users u WHERE CAST(u.pk AS VARCHAR(36)) = k."ownerPk")',
     );
     expect(Number(owners[0].n)).toBe(0);
+  });
+
+  it('answers a key listed while its owner is being deleted with NOT_FOUND, never an internal error', async () => {
+    // The state a list read sees when the owner's deletion commits between it and the owner lookup:
+    // the owner is gone, the key (deleted in the same transaction) not yet.
+    const ghost = await h.actor('USER');
+    const [key] = await h.db.getRepository(ApiKey).findBy({ ownerPk: ghost.user.pk });
+    await h.db.getRepository(User).delete({ pk: ghost.user.pk });
+    try {
+      const { body } = await h.gql(
+        h.admin.key,
+        '{ apiKeys(allUsers: true, first: 100) { nodes { id owner { id } } } }',
+      );
+      expect(body.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+        ['NOT_FOUND', `API key "${key.id}" not found`],
+      ]);
+    } finally {
+      await h.db.getRepository(ApiKey).delete({ pk: key.pk });
+    }
   });
 });

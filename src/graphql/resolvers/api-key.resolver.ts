@@ -89,8 +89,9 @@ export class ApiKeyResolver {
   @FieldResolver(() => User)
   async owner(@Root() apiKey: ApiKey, @Ctx() { loaders }: RequestContext) {
     const owner = await loaders.userByPk.load(apiKey.ownerPk);
-    // Keys are deleted with their owner, so a key without one is a broken invariant, not a client error.
-    if (!owner) throw new Error(`API key ${apiKey.pk} has no owner`);
+    // Keys are deleted with their owner, so a key listed without one was deleted, with its
+    // owner, while this request ran (the list and the owners are read by separate statements).
+    if (!owner) throw Errors.notFound('API key', apiKey.id);
     return owner;
   }
 
