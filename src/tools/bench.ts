@@ -93,7 +93,13 @@ async function serveChild(flavour: string, file: string): Promise<void> {
   } else {
     port = await startBaseline(db);
   }
-  process.on('message', () => process.send!(process.resourceUsage().maxRSS * 1024));
+  // Peak RSS per measured run: `reset` starts a window, `mem` answers its peak (sampled every 50 ms).
+  let peak = 0;
+  setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50).unref();
+  process.on('message', (message) => {
+    if (message === 'reset') peak = process.memoryUsage.rss();
+    else process.send!(Math.max(peak, process.memoryUsage.rss()));
+  });
   process.send!(`READY ${port}`);
 }
 
@@ -190,6 +196,30 @@ function run(port: number, key: string, as: string, query: string, duration = SE
   });
 }
 
+/**
+ * One request of the workload, read in full: autocannon sees only HTTP statuses, and a
+ * GraphQL refusal is a 200. Fails the bench when there is no data; returns the number
+ * of GraphQL errors (the withheld fields), which goes into the table.
+ */
+async function probe(port: number, key: string, as: string, query: string): Promise<number> {
+  const body = JSON.stringify({
+    query:
+      query === 'MUTATIONS'
+        ? `mutation { createModel(input: { id: "probe-${process.pid}-${++sequence}" }) { id } }`
+        : query,
+  });
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-bench-as': as },
+    body,
+  });
+  const result = (await response.json()) as { data?: unknown; errors?: unknown[] };
+  if (response.status !== 200 || !result.data) {
+    throw new Error(`the workload fails on port ${port}: ${response.status} ${JSON.stringify(result).slice(0, 300)}`);
+  }
+  return result.errors?.length ?? 0;
+}
+
 function peakMemory(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => {
     child.once('message', (bytes) => resolve(Number(bytes)));
@@ -219,14 +249,21 @@ async function main(): Promise<void> {
       for (const w of WORKLOADS) {
         const key = fixture.keys[w.as];
         // Warm both up, then measure each in turn on the same rows.
+        const [be, re] = [
+          await probe(baseline.port, key, w.as, w.query),
+          await probe(rolegate.port, key, w.as, w.query),
+        ];
         await run(baseline.port, key, w.as, w.query, WARMUP_SECONDS);
         await run(rolegate.port, key, w.as, w.query, WARMUP_SECONDS);
+        baseline.child.send('reset');
         const b = await run(baseline.port, key, w.as, w.query);
+        const bm = await peakMemory(baseline.child);
+        rolegate.child.send('reset');
         const r = await run(rolegate.port, key, w.as, w.query);
-        const [bm, rm] = [await peakMemory(baseline.child), await peakMemory(rolegate.child)];
+        const rm = await peakMemory(rolegate.child);
         const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
         rows.push(
-          `| ${w.name} | ${b.rps.toFixed(0)} | ${r.rps.toFixed(0)} | **${(r.rps / b.rps).toFixed(2)}** | ${b.p50} / ${b.p99} | ${r.p50} / ${r.p99} | **${(r.p99 / Math.max(b.p99, 1)).toFixed(2)}** | ${mb(bm)} | ${mb(rm)} | ${b.errors} / ${r.errors} |`,
+          `| ${w.name} | ${b.rps.toFixed(0)} | ${r.rps.toFixed(0)} | **${(r.rps / b.rps).toFixed(2)}** | ${b.p50} / ${b.p99} | ${r.p50} / ${r.p99} | **${(r.p99 / Math.max(b.p99, 1)).toFixed(2)}** | ${mb(bm)} | ${mb(rm)} | ${b.errors} / ${r.errors} | ${be} / ${re} |`,
         );
         process.stdout.write(`${rows[rows.length - 1]}\n`);
       }
@@ -238,8 +275,8 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const table = [
-    '| workload | baseline req/s | Rolegate req/s | ratio | baseline p50 / p99 ms | Rolegate p50 / p99 ms | p99 ratio | baseline peak RSS | Rolegate peak RSS | non-2xx (b / r) |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| workload | baseline req/s | Rolegate req/s | ratio | baseline p50 / p99 ms | Rolegate p50 / p99 ms | p99 ratio | baseline peak RSS | Rolegate peak RSS | non-2xx (b / r) | GraphQL errors per response (b / r) |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...rows,
   ].join('\n');
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
@@ -247,7 +284,7 @@ async function main(): Promise<void> {
     MEASURED_START,
     `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}. Command: \`npm run bench\` (${SECONDS} s per run after a ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections, SQLite, ${ROWS} rows of each kind; the caller is a contributor who created half of them, the mutation mix runs as a user).`,
     '',
-    'Baseline: the same schema, resolvers and rows in Apollo Server configured as Rolegate configures it (cache-control hints off), with no authentication, no authorization, no limits and no audit trail, answering as a fixed caller. Both servers run in their own process, measured in turns.',
+    'Baseline: the same schema, resolvers and rows in Apollo Server configured as Rolegate configures it (cache-control hints off), with no authentication, no authorization, no limits and no audit trail, answering as a fixed caller. Rolegate runs as `rolegate serve` would, except that its rate limit and cost limit are raised out of reach (a 100-row page costs 1,601 points, so the default budget of 100,000 a minute would refuse most of a 10 s run): the limits are still computed and charged on every request. Both servers run in their own process, measured in turns. Peak RSS is sampled every 50 ms during the measured run; the last column counts the errors in one response read in full before the runs (the withheld `endpointUrl`s).',
     '',
     table,
     MEASURED_END,
