@@ -28,10 +28,22 @@ export const CLIENT_ERROR_CODES: ReadonlySet<string> = new Set<ErrorCode>([
 ]);
 
 /**
- * Client errors carry no stack: it is never shown, and capturing one is most of what
- * an error costs (a page with 50 withheld fields makes 50 of them). Given the field
- * it belongs to, the error is created already located, so graphql-js uses it as is
- * instead of copying it.
+ * Builds an error without capturing a stack. Client errors never show one, and capturing
+ * it is most of what an error costs (a page with 50 withheld fields makes 50 of them).
+ */
+export function withoutStack<T extends Error>(create: () => T): T {
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return create();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/**
+ * Given the field it belongs to, the error is created already located, so graphql-js
+ * uses it as is instead of copying it (with a stack).
  */
 function coded(
   code: ErrorCode,
@@ -39,16 +51,13 @@ function coded(
   extensions: Record<string, unknown> = {},
   at?: GraphQLResolveInfo,
 ): GraphQLError {
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new GraphQLError(message, {
-      extensions: { code, ...extensions },
-      ...(at && { nodes: at.fieldNodes, path: responsePathAsArray(at.path) }),
-    });
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
+  return withoutStack(
+    () =>
+      new GraphQLError(message, {
+        extensions: { code, ...extensions },
+        ...(at && { nodes: at.fieldNodes, path: responsePathAsArray(at.path) }),
+      }),
+  );
 }
 
 export const Errors = {

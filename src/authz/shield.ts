@@ -5,14 +5,16 @@ import {
   isObjectType,
   type GraphQLFieldResolver,
   type GraphQLObjectType,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
 import { deny, rule, shield, type IRule, type IRules } from 'graphql-shield';
 import type { RequestContext } from '../graphql/context';
-import { Errors } from '../errors';
+import { Errors, withoutStack } from '../errors';
 import { logger } from '../logger';
 import { anyViewer, type Guard, type GuardTree } from './guards';
+import type { Permission } from './role-matrix';
 
 const ROOT_TYPES = ['Query', 'Mutation'];
 
@@ -70,6 +72,16 @@ function guardOf(fields: Record<string, Guard>, field: string): Guard {
   return fields[field] ? (field === '*' ? fields[field] : effectiveGuard(fields['*'], fields[field])) : fields['*'];
 }
 
+/**
+ * A rule's "no", naming the permission the caller lacks. It never reaches a client:
+ * `placed` turns it into the FORBIDDEN error of each occurrence of the field.
+ */
+class Denial extends Error {
+  constructor(readonly permission: Permission) {
+    super(`requires ${permission}`);
+  }
+}
+
 /** Each object is judged on its own: the verdict is cached under the object's identity, never shared by a list. */
 function objectIdentity(parent: unknown): string {
   const pk = (parent as { pk?: unknown } | null)?.pk;
@@ -82,9 +94,7 @@ function toRule(path: string, guard: Guard): IRule {
   return rule(path, { cache })((parent, args, ctx: RequestContext) => {
     try {
       const decision = guard.check(ctx.viewer, parent, args);
-      // Not located here: shield caches this verdict per object, and the same object can be
-      // reached at several paths (aliases, a job's dataset); graphql-js places a copy at each.
-      return decision.allowed ? true : Errors.forbidden(decision.permission);
+      return decision.allowed ? true : withoutStack(() => new Denial(decision.permission));
     } catch (error) {
       // An error inside a rule is a denial, never a pass; log it, since it is our bug.
       logger.error({ err: error, path }, 'authorization rule failed');
@@ -141,6 +151,17 @@ export interface Authorization {
   guarded: ReadonlySet<string>;
 }
 
+/**
+ * Shield caches a rule's Denial per object, and one object can be reached at several
+ * paths (aliases, a job's dataset): each occurrence gets its own FORBIDDEN error, placed
+ * at its path. (Left to graphql-js, the copy would capture a stack trace each time,
+ * which would be most of what a withheld field costs.)
+ */
+async function placed(verdict: unknown, info: GraphQLResolveInfo): Promise<unknown> {
+  const result = await verdict;
+  return result instanceof Denial ? Errors.forbidden(result.permission, info) : result;
+}
+
 /** The guard's own verdict, reached synchronously; an exception is never a pass. */
 function allowsNow(guard: Guard, ctx: RequestContext, parent: unknown, args: Record<string, unknown>): boolean {
   try {
@@ -188,7 +209,7 @@ export function buildAuthorization(schema: GraphQLSchema, guards: GuardTree): Au
       (middleware[typeName] ??= {})[field] = (resolve, parent, args, ctx, info) =>
         allowsNow(guard, ctx, parent, args)
           ? resolve(parent, args, ctx, info)
-          : judge(resolve, parent, args, ctx, info);
+          : placed(judge(resolve, parent, args, ctx, info), info);
     }
   }
   return { middleware, guarded };
