@@ -104,7 +104,7 @@ async function serveChild(flavour: string, file: string): Promise<void> {
 }
 
 /** The baseline: the same schema and resolvers, no shield, no limits, no audit, a fixed caller. */
-async function startBaseline(db: DataSource): Promise<number> {
+export async function startBaseline(db: DataSource, port = 0): Promise<number> {
   const users = db.getRepository(User);
   const viewers = new Map<string, Awaited<ReturnType<typeof fixedViewer>>>();
   async function fixedViewer(id: string) {
@@ -131,7 +131,7 @@ async function startBaseline(db: DataSource): Promise<number> {
       context: async ({ req }) => createContext(db, viewers.get(String(req.headers['x-bench-as'])) as never),
     }),
   );
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => httpServer.listen(port, '127.0.0.1', resolve));
   return (httpServer.address() as AddressInfo).port;
 }
 
