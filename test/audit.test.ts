@@ -75,29 +75,47 @@ describe(`audit trail (${storeName})`, () => {
     ).toEqual({ user: { id: target.user.id } });
   });
 
-  it('records each denied field with its path', async () => {
+  it('records each denied field by its schema coordinate', async () => {
     const other = await h.actor('USER');
     await h.resource(Deployment, other.user, { id: 'guarded', endpointUrl: 'https://g.example' });
     const viewer = await h.actor('CONTRIBUTOR');
     await h.gql(viewer.key, '{ deployment(id: "guarded") { id endpointUrl } }');
     expect(await eventsOf(viewer)).toEqual([
       expect.objectContaining({
-        operation: 'deployment.endpointUrl',
+        operation: 'Deployment.endpointUrl',
         outcome: 'DENIED',
         permission: 'RESOURCES_MANAGE_ANY',
       }),
     ]);
   });
 
-  it('records a denied field once per request however many rows, and keeps overlong paths', async () => {
+  it('records a denied field once per request however many rows, whatever the aliases', async () => {
     const owner = await h.actor('USER');
     for (let i = 0; i < 5; i++) await h.resource(Deployment, owner.user, { endpointUrl: 'https://x.example' });
     const viewer = await h.actor('CONTRIBUTOR');
     const alias = 'x'.repeat(250);
     await h.gql(viewer.key, `{ deployments(first: 100) { nodes { endpointUrl } } ${alias}: viewer { user { id } } }`);
-    await h.gql(viewer.key, `{ d: deployments(first: 1) { ${alias}: nodes { endpointUrl } } }`);
+    await h.gql(viewer.key, `{ d: deployments(first: 1) { ${alias}: nodes { deleteUser: endpointUrl } } }`);
     const events = await eventsOf(viewer);
-    expect(events.map((e) => e.operation)).toEqual([`d.${alias.slice(0, 195)}...`, 'deployments.nodes.endpointUrl']);
+    expect(events.map((e) => e.operation)).toEqual(['Deployment.endpointUrl', 'Deployment.endpointUrl']);
+  });
+
+  it('records mutations as execution ran them: in fragments, once when repeated, never from an alias', async () => {
+    const user = await h.actor('USER');
+    await h.gql(user.key, 'mutation { ... on Mutation { createModel(input: { id: "in-fragment" }) { id } } }');
+    await h.gql(
+      user.key,
+      'mutation { ...M } fragment M on Mutation { createDataset(input: { id: "named-fragment", format: "jsonl" }) { id } }',
+    );
+    await h.gql(user.key, 'mutation { deleteModel(id: "in-fragment") deleteModel(id: "in-fragment") }');
+    // A query aliased like a mutation is recorded as what it is.
+    await h.gql(user.key, '{ deleteUser: auditEvents { totalCount } }');
+    expect((await eventsOf(user)).map((e) => [e.operation, e.target, e.outcome])).toEqual([
+      ['Query.auditEvents', null, 'DENIED'],
+      ['deleteModel', 'in-fragment', 'ALLOWED'],
+      ['createDataset', 'named-fragment', 'ALLOWED'],
+      ['createModel', 'in-fragment', 'ALLOWED'],
+    ]);
   });
 
   it('never records a secret', async () => {

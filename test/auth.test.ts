@@ -1,4 +1,5 @@
 import { Account, ApiKey, User } from '../src/entities';
+import { createAccount } from '../src/services/accounts';
 import { generateApiKeySecret, hashApiKey, isWellFormedApiKey } from '../src/auth/api-key-secret';
 import { Client } from 'pg';
 import { Harness } from './helpers/harness';
@@ -122,6 +123,10 @@ describe('authentication', () => {
       }
       expect((await h.gql(user.key, WHO)).body.data!.viewer.role).toBe('USER');
     });
+    it('a role the matrix does not know: refused, never a 500', async () => {
+      await h.db.getRepository(User).update({ pk: user.user.pk }, { role: 'SUPERADMIN' as never });
+      await expectUnauthenticated({ authorization: `Bearer ${user.key}` });
+    });
     it('the user', async () => {
       await h.db.getRepository(User).delete({ pk: user.user.pk });
       await expectUnauthenticated({ authorization: `Bearer ${user.key}` });
@@ -137,6 +142,12 @@ describe('authentication', () => {
       };
       await replace('users', user.user.pk, `"role" = 'USER'`);
       expect((await h.gql(user.key, WHO)).body.data!.viewer.role).toBe('USER');
+      // Into another account: the epoch of the account the row leaves moves too.
+      const { account: other } = await createAccount(h.db, { id: 'elsewhere', adminEmail: 'a@elsewhere.test' });
+      await replace('users', user.user.pk, `"accountPk" = '${other.pk}'`);
+      await expectUnauthenticated({ authorization: `Bearer ${user.key}` });
+      await replace('users', user.user.pk, `"accountPk" = '${h.account.pk}'`);
+      expect((await h.gql(user.key, WHO)).status).toBe(200);
       const [key] = await h.db.getRepository(ApiKey).findBy({ secretHash: hashApiKey(user.key) });
       await replace('api_keys', key.pk, `"revokedAt" = datetime('now')`);
       await expectUnauthenticated({ authorization: `Bearer ${user.key}` });

@@ -111,7 +111,7 @@ describe('applying the guards', () => {
       return graphql({
         schema: applyMiddleware(schema, applied.middleware as never),
         source,
-        contextValue: { viewer: viewer(role) },
+        contextValue: { viewer: viewer(role), executed: { mutations: new Map(), denials: new Map() } },
       });
     };
 

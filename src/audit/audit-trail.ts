@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, type FieldNode, type OperationDefinitionNode, type ValueNode } from 'graphql';
+import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AuditEvent, AuditOutcome } from '../entities';
@@ -17,29 +17,32 @@ export function auditEventId(at: Date): string {
   return `${at.getTime().toString(36).padStart(9, '0')}-${randomBytes(5).toString('hex')}`;
 }
 
-function literal(node: ValueNode | undefined, variables: Record<string, unknown>): unknown {
-  if (!node) return undefined;
-  if (node.kind === Kind.VARIABLE) return variables[node.name.value];
-  if (node.kind === Kind.STRING || node.kind === Kind.ENUM) return node.value;
-  if (node.kind === Kind.OBJECT) {
-    return Object.fromEntries(node.fields.map((f) => [f.name.value, literal(f.value, variables)]));
-  }
-  return undefined;
-}
-
 /** The id a mutation acts on, when it names one: never any other input value. */
-function targetOf(field: FieldNode, variables: Record<string, unknown>): string | null {
-  const arg = (name: string) => literal(field.arguments?.find((a) => a.name.value === name)?.value, variables);
-  const input = arg('input') as Record<string, unknown> | undefined;
-  const target = arg('id') ?? arg('deploymentId') ?? input?.id ?? input?.userId ?? input?.serviceAccountId;
+function targetOf(args: Record<string, unknown>): string | null {
+  const input = (args.input ?? {}) as Record<string, unknown>;
+  const target = args.id ?? args.deploymentId ?? input.id ?? input.userId ?? input.serviceAccountId;
   return typeof target === 'string' ? clip(target) : null;
 }
 
 /**
- * `deployments.nodes.3.endpointUrl` -> `deployments.nodes.endpointUrl`: where, without
- * row numbers, cut to the column's size (aliases can make a path as long as a caller likes).
+ * graphql-middleware for every root mutation field, applied outermost (before the
+ * authorization wrappers): notes each mutation execution reaches, under its response
+ * key, with its arguments as graphql-js coerced them. So aliases, fragments and
+ * variables are all seen as execution sees them; a mutation after one whose non-null
+ * error ended the operation is never reached, and is never recorded.
  */
-const fieldPath = (path: readonly (string | number)[]) => clip(path.filter((p) => typeof p === 'string').join('.'));
+export function auditedMutations(schema: GraphQLSchema): Record<string, Record<string, unknown>> {
+  const mark = (
+    resolve: GraphQLFieldResolver<unknown, RequestContext>,
+    ...[parent, args, ctx, info]: Parameters<GraphQLFieldResolver<unknown, RequestContext>>
+  ) => {
+    ctx.executed.mutations.set(String(info.path.key), { operation: info.fieldName, target: targetOf(args) });
+    return resolve(parent, args, ctx, info);
+  };
+  const fields = Object.keys(schema.getMutationType()?.getFields() ?? {});
+  return { Mutation: Object.fromEntries(fields.map((field) => [field, mark])) };
+}
+
 const clip = (text: string) => (text.length > 200 ? `${text.slice(0, 197)}...` : text);
 
 function outcomeOf(errors: readonly ResultError[]): Pick<AuditEvent, 'outcome' | 'permission' | 'errorCode'> {
@@ -51,21 +54,24 @@ function outcomeOf(errors: readonly ResultError[]): Pick<AuditEvent, 'outcome' |
 }
 
 /**
- * Records every mutation execution reached (allowed, denied or failed) and every denied field
- * once the response is known. A mutation whose transaction rolled back answered
- * with an error, so it is recorded as FAILED, never as done. Recording happens after
- * the mutation's own transaction: a failure to record is logged and never changes
- * the caller's answer.
+ * Records every mutation execution reached (allowed, denied or failed) and every field
+ * a guard denied, once the response is known, from what execution did (the request's
+ * `executed` record), never from names the caller chose: a denied field is recorded by
+ * its schema coordinate (`Deployment.endpointUrl`), once per request and permission
+ * however many rows, so no alias can pass for a mutation. A mutation whose transaction
+ * rolled back answered with an error, so it is recorded as FAILED, never as done.
+ * Recording happens after the mutation's own transaction: a failure to record is
+ * logged and never changes the caller's answer.
  */
 export function auditTrail(db: DataSource): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue, operation, request, response }) {
+        async willSendResponse({ contextValue, response }) {
           const viewer = contextValue?.viewer;
-          if (!viewer || !operation || response.body.kind !== 'single') return;
+          if (!viewer || response.body.kind !== 'single') return;
           const errors: readonly ResultError[] = response.body.singleResult.errors ?? [];
-          const variables = (request.variables ?? {}) as Record<string, unknown>;
+          const { mutations, denials } = contextValue.executed;
           const at = new Date();
           const base = {
             accountPk: viewer.account.pk,
@@ -75,32 +81,21 @@ export function auditTrail(db: DataSource): ApolloServerPlugin<RequestContext> {
             apiKeyId: viewer.apiKey.id,
           };
           const events: Partial<AuditEvent>[] = [];
-          const mutationKeys = new Set<string>();
-          if ((operation as OperationDefinitionNode).operation === 'mutation') {
-            for (const selection of operation.selectionSet.selections) {
-              if (selection.kind !== Kind.FIELD || selection.name.value.startsWith('__')) continue;
-              const key = selection.alias?.value ?? selection.name.value;
-              mutationKeys.add(key);
-              // Refused before execution, or after an earlier field's error ended it: it never ran.
-              if (!contextValue.mutationsReached.has(key)) continue;
-              const own = errors.filter((e) => e.path?.[0] === key && e.path.length === 1);
-              events.push({
-                ...base,
-                operation: selection.name.value,
-                target: targetOf(selection, variables),
-                ...outcomeOf(own),
-              });
-            }
+          for (const [key, { operation, target }] of mutations) {
+            const own = errors.filter((e) => e.path?.length === 1 && e.path[0] === key);
+            events.push({ ...base, operation, target, ...outcomeOf(own) });
           }
-          // One event per denied field and permission, not per row: a 100-row list is one denial.
-          const denied = new Map<string, ResultError>();
-          for (const error of errors) {
-            if (error.extensions?.code !== 'FORBIDDEN' || !error.path) continue;
-            if (error.path.length === 1 && mutationKeys.has(String(error.path[0]))) continue;
-            denied.set(`${fieldPath(error.path)}|${String(error.extensions.permission)}`, error);
-          }
-          for (const error of denied.values()) {
-            events.push({ ...base, operation: fieldPath(error.path!), target: null, ...outcomeOf([error]) });
+          for (const { field, permission } of denials.values()) {
+            // A denied mutation is its own event above.
+            if (field.startsWith('Mutation.')) continue;
+            events.push({
+              ...base,
+              operation: field,
+              target: null,
+              outcome: AuditOutcome.DENIED,
+              permission,
+              errorCode: 'FORBIDDEN',
+            });
           }
           if (events.length === 0) return;
           try {

@@ -1,9 +1,11 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { LRUCache } from 'lru-cache';
 import type { DataSource } from 'typeorm';
+import { ROLES } from '../authz/role-matrix';
 import type { Viewer } from '../authz/viewer';
 import { Account, ApiKey, User } from '../entities';
 import { Errors } from '../errors';
+import { logger } from '../logger';
 import { hashApiKey, isWellFormedApiKey } from './api-key-secret';
 
 const BEARER = /^Bearer ([^\s]+)$/;
@@ -54,6 +56,11 @@ export function createAuthenticator(db: DataSource, { maxEntries = 10_000 } = {}
       db.getRepository(Account).findOneBy({ pk: apiKey.accountPk }),
     ]);
     if (!user || !account) return null;
+    if (!ROLES.includes(user.role)) {
+      // Only the store can hold a role the matrix does not know (SQL typed by hand): no role, no access.
+      logger.warn({ user: user.id, role: user.role }, 'refused a key whose owner has a role the matrix does not know');
+      return null;
+    }
     const entry = { viewer: freeze({ user, account, apiKey }), epoch: epoch ?? '' };
     // Without an epoch (an account being created or deleted) nothing can vouch for the entry later.
     if (epoch !== null && apiKey.accountPk === found.accountPk) cache.set(secretHash, entry);

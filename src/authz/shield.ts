@@ -157,9 +157,16 @@ export interface Authorization {
  * at its path. (Left to graphql-js, the copy would capture a stack trace each time,
  * which would be most of what a withheld field costs.)
  */
-async function placed(verdict: unknown, info: GraphQLResolveInfo): Promise<unknown> {
+async function placed(verdict: unknown, ctx: RequestContext, info: GraphQLResolveInfo): Promise<unknown> {
   const result = await verdict;
-  return result instanceof Denial ? Errors.forbidden(result.permission, info) : result;
+  return result instanceof Denial ? denied(ctx, info, result.permission) : result;
+}
+
+/** The client's FORBIDDEN error for this occurrence, noted by schema coordinate for the audit trail. */
+function denied(ctx: RequestContext, info: GraphQLResolveInfo, permission?: Permission): GraphQLError {
+  const field = `${info.parentType.name}.${info.fieldName}`;
+  ctx.executed.denials.set(`${field}|${permission ?? ''}`, { field, permission: permission ?? null });
+  return Errors.forbidden(permission, info);
 }
 
 /** The guard's own verdict, reached synchronously; an exception is never a pass. */
@@ -195,7 +202,7 @@ export function buildAuthorization(schema: GraphQLSchema, guards: GuardTree): Au
     fallbackRule: deny,
     allowExternalErrors: true,
     // Reached only for a field with no rule or a rule that failed: deny without naming a permission.
-    fallbackError: (_error, _parent, _args, _ctx, info) => Errors.forbidden(undefined, info),
+    fallbackError: (_error, _parent, _args, ctx, info) => denied(ctx as unknown as RequestContext, info),
   }).generate(schema) as Record<string, Record<string, FieldMiddleware>>;
 
   const middleware: Authorization['middleware'] = {};
@@ -209,7 +216,7 @@ export function buildAuthorization(schema: GraphQLSchema, guards: GuardTree): Au
       (middleware[typeName] ??= {})[field] = (resolve, parent, args, ctx, info) =>
         allowsNow(guard, ctx, parent, args)
           ? resolve(parent, args, ctx, info)
-          : placed(judge(resolve, parent, args, ctx, info), info);
+          : placed(judge(resolve, parent, args, ctx, info), ctx, info);
     }
   }
   return { middleware, guarded };

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { In, type DataSource } from 'typeorm';
+import type { Permission } from '../authz/role-matrix';
 import type { Viewer } from '../authz/viewer';
 import { ApiKey, Dataset, User } from '../entities';
 import { liveKeys } from '../services/api-keys';
@@ -15,8 +16,15 @@ export interface RequestContext {
   readonly viewer: Viewer;
   readonly db: DataSource;
   readonly loaders: Loaders;
-  /** Response keys of the root mutation fields execution reached (authorized or not): what the audit trail records. */
-  readonly mutationsReached: Set<string>;
+  /** What execution did, as it happened: what the audit trail records. */
+  readonly executed: ExecutionRecord;
+}
+
+export interface ExecutionRecord {
+  /** Root mutation fields execution reached (authorized or not), by response key. */
+  readonly mutations: Map<string, { operation: string; target: string | null }>;
+  /** Fields a guard denied, by schema coordinate and permission (`Deployment.endpointUrl|...`). */
+  readonly denials: Map<string, { field: string; permission: Permission | null }>;
 }
 
 function byPk<T extends { pk: string; accountPk: string }>(db: DataSource, entity: new () => T, accountPk: string) {
@@ -32,7 +40,7 @@ export function createContext(db: DataSource, viewer: Viewer): RequestContext {
   return {
     viewer,
     db,
-    mutationsReached: new Set(),
+    executed: { mutations: new Map(), denials: new Map() },
     loaders: {
       userByPk: byPk(db, User, viewer.account.pk),
       datasetByPk: byPk(db, Dataset, viewer.account.pk),

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { printSchema, type GraphQLFieldResolver, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { printSchema, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { buildSchemaSync } from 'type-graphql';
+import { auditedMutations } from '../audit/audit-trail';
 import { GUARDS } from '../authz/guards';
-import type { RequestContext } from './context';
 import { buildAuthorization, describeGuards, everySelectedFieldGuarded } from '../authz/shield';
 import { ApiKeyResolver } from './resolvers/api-key.resolver';
 import { AuditResolver } from './resolvers/audit.resolver';
@@ -24,21 +24,6 @@ export function buildBareSchema(): GraphQLSchema {
   return schema;
 }
 
-/**
- * Notes each root mutation field as execution reaches it. A mutation after one whose
- * non-null error ended the operation never runs, and the audit trail must not record it.
- */
-function markReached(schema: GraphQLSchema) {
-  const mark = (
-    resolve: GraphQLFieldResolver<unknown, RequestContext>,
-    ...[parent, args, ctx, info]: Parameters<GraphQLFieldResolver<unknown, RequestContext>>
-  ) => {
-    ctx.mutationsReached.add(String(info.path.key));
-    return resolve(parent, args, ctx, info);
-  };
-  return Object.fromEntries(Object.keys(schema.getMutationType()?.getFields() ?? {}).map((field) => [field, mark]));
-}
-
 export interface ExecutableSchema {
   schema: GraphQLSchema;
   /** Validation the schema needs to be safe: no operation may select a field without a guard. */
@@ -51,7 +36,7 @@ export function buildSchema(): ExecutableSchema {
   const { middleware, guarded } = buildAuthorization(schema, GUARDS);
   return {
     // Outermost, so a mutation is marked as reached before its authorization is judged.
-    schema: applyMiddleware(schema, { Mutation: markReached(schema) }, middleware as never),
+    schema: applyMiddleware(schema, auditedMutations(schema) as never, middleware as never),
     validationRules: [everySelectedFieldGuarded(guarded)],
   };
 }

@@ -4,17 +4,21 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * One token per account that changes, in the same transaction, with anything a cached
  * caller depends on: the account, its users, its keys (except `lastUsedAt`). Triggers
  * make it hold for every writer, including an operator's hand-written SQL and TRUNCATE.
- * The functions pin their search path (SET search_path FROM CURRENT), so they find
- * auth_epochs in this schema even when the change comes from a session with another one.
+ * The functions pin their search path to this schema, so they find auth_epochs even when
+ * the change comes from a session with another search path.
  */
 export class AuthEpochs1796500000001 implements MigrationInterface {
   name = 'AuthEpochs1796500000001';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     const token = `md5(random()::text || clock_timestamp()::text)`;
+    // The schema the tables go to, by name: "$user" in a search path would be read per session.
+    const [{ schema }] = (await queryRunner.query(`SELECT quote_ident(current_schema()) AS schema`)) as {
+      schema: string;
+    }[];
     const fn = (name: string, body: string) =>
       queryRunner.query(
-        `CREATE FUNCTION "${name}"() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$ BEGIN ${body} RETURN NULL; END $$`,
+        `CREATE FUNCTION "${name}"() RETURNS trigger LANGUAGE plpgsql SET search_path = ${schema} AS $$ BEGIN ${body} RETURN NULL; END $$`,
       );
     await queryRunner.query(
       `CREATE TABLE "auth_epochs" ("accountPk" character varying(36) NOT NULL, "token" character varying(32) NOT NULL, CONSTRAINT "PK_auth_epochs" PRIMARY KEY ("accountPk"))`,
