@@ -26,8 +26,10 @@ import { inTransaction, openStore } from '../store/store';
  * process, driven in turns by autocannon. Prints a table and writes BENCHMARKS.md.
  */
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+/** Rounds of (baseline, Rolegate) runs per workload: the table shows medians, since one run on a shared machine can be off by a third. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const ROWS = 100;
 
@@ -220,6 +222,12 @@ async function probe(port: number, key: string, as: string, query: string): Prom
   return result.errors?.length ?? 0;
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 function peakMemory(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => {
     child.once('message', (bytes) => resolve(Number(bytes)));
@@ -255,15 +263,21 @@ async function main(): Promise<void> {
         ];
         await run(baseline.port, key, w.as, w.query, WARMUP_SECONDS);
         await run(rolegate.port, key, w.as, w.query, WARMUP_SECONDS);
-        baseline.child.send('reset');
-        const b = await run(baseline.port, key, w.as, w.query);
-        const bm = await peakMemory(baseline.child);
-        rolegate.child.send('reset');
-        const r = await run(rolegate.port, key, w.as, w.query);
-        const rm = await peakMemory(rolegate.child);
+        const rounds: { b: Result; r: Result; bm: number; rm: number }[] = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          baseline.child.send('reset');
+          const b = await run(baseline.port, key, w.as, w.query);
+          const bm = await peakMemory(baseline.child);
+          rolegate.child.send('reset');
+          const r = await run(rolegate.port, key, w.as, w.query);
+          const rm = await peakMemory(rolegate.child);
+          rounds.push({ b, r, bm, rm });
+        }
+        const of = (pick: (x: (typeof rounds)[number]) => number) => median(rounds.map(pick));
+        const ratios = rounds.map((x) => x.r.rps / x.b.rps);
         const mb = (n: number) => `${Math.round(n / 2 ** 20)} MB`;
         rows.push(
-          `| ${w.name} | ${b.rps.toFixed(0)} | ${r.rps.toFixed(0)} | **${(r.rps / b.rps).toFixed(2)}** | ${b.p50} / ${b.p99} | ${r.p50} / ${r.p99} | **${(r.p99 / Math.max(b.p99, 1)).toFixed(2)}** | ${mb(bm)} | ${mb(rm)} | ${b.errors} / ${r.errors} | ${be} / ${re} |`,
+          `| ${w.name} | ${of((x) => x.b.rps).toFixed(0)} | ${of((x) => x.r.rps).toFixed(0)} | **${median(ratios).toFixed(2)}** (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}) | ${of((x) => x.b.p50)} / ${of((x) => x.b.p99)} | ${of((x) => x.r.p50)} / ${of((x) => x.r.p99)} | **${of((x) => x.r.p99 / Math.max(x.b.p99, 1)).toFixed(2)}** | ${mb(Math.max(...rounds.map((x) => x.bm)))} | ${mb(Math.max(...rounds.map((x) => x.rm)))} | ${rounds.reduce((n, x) => n + x.b.errors, 0)} / ${rounds.reduce((n, x) => n + x.r.errors, 0)} | ${be} / ${re} |`,
         );
         process.stdout.write(`${rows[rows.length - 1]}\n`);
       }
@@ -275,16 +289,16 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const table = [
-    '| workload | baseline req/s | Rolegate req/s | ratio | baseline p50 / p99 ms | Rolegate p50 / p99 ms | p99 ratio | baseline peak RSS | Rolegate peak RSS | non-2xx (b / r) | GraphQL errors per response (b / r) |',
+    '| workload | baseline req/s | Rolegate req/s | ratio (range) | baseline p50 / p99 ms | Rolegate p50 / p99 ms | p99 ratio | baseline peak RSS | Rolegate peak RSS | non-2xx (b / r) | GraphQL errors per response (b / r) |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...rows,
   ].join('\n');
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const measured = [
     MEASURED_START,
-    `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}. Command: \`npm run bench\` (${SECONDS} s per run after a ${WARMUP_SECONDS} s warm-up, ${CONNECTIONS} connections, SQLite, ${ROWS} rows of each kind; the caller is a contributor who created half of them, the mutation mix runs as a user).`,
+    `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}. Command: \`npm run bench\` (per workload a ${WARMUP_SECONDS} s warm-up of each, then ${ROUNDS} rounds of a ${SECONDS} s run of the baseline and one of Rolegate; medians shown, with the range of the per-round ratio; ${CONNECTIONS} connections, SQLite, ${ROWS} rows of each kind; the caller is a contributor who created half of them, the mutation mix runs as a user).`,
     '',
-    'Baseline: the same schema, resolvers and rows in Apollo Server configured as Rolegate configures it (cache-control hints off), with no authentication, no authorization, no limits and no audit trail, answering as a fixed caller. Rolegate runs as `rolegate serve` would, except that its rate limit and cost limit are raised out of reach (a 100-row page costs 1,601 points, so the default budget of 100,000 a minute would refuse most of a 10 s run): the limits are still computed and charged on every request. Both servers run in their own process, measured in turns. Peak RSS is sampled every 50 ms during the measured run; the last column counts the errors in one response read in full before the runs (the withheld `endpointUrl`s).',
+    'Baseline: the same schema, resolvers and rows in Apollo Server configured as Rolegate configures it (cache-control hints off), with no authentication, no authorization, no limits and no audit trail, answering as a fixed caller. Rolegate runs as `rolegate serve` would, except that its rate limit and cost limit are raised out of reach (a 100-row page costs 1,601 points, so the default budget of 100,000 a minute would refuse most of a run): the limits are still computed and charged on every request. Both servers run in their own process, measured in turns. Peak RSS is sampled every 50 ms during the measured run; the last column counts the errors in one response read in full before the runs (the withheld `endpointUrl`s).',
     '',
     table,
     MEASURED_END,
