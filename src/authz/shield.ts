@@ -188,8 +188,9 @@ function allowsNow(guard: Guard, ctx: RequestContext, parent: unknown, args: Rec
  * - every other field is wrapped, and its guard (a pure, synchronous function of the
  *   caller, the parent object and the arguments) is asked first. When it allows, the
  *   field resolves at once; when it denies or fails, the request goes through the
- *   generated shield rule, which reaches the same verdict and produces the error, and
- *   through shield's `fallbackRule: deny` for anything it was not told about.
+ *   generated shield rule, which reaches the same verdict (a Denial, which `placed`
+ *   makes the FORBIDDEN error of this occurrence), and through shield's
+ *   `fallbackRule: deny` for anything it was not told about.
  * `everySelectedFieldGuarded` rejects, at validation time, any operation that selects a
  * field outside `guarded`, so a field can never be resolved without a guard's say.
  */
