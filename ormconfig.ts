@@ -37,7 +37,7 @@ export function dataSourceOptions(env: NodeJS.ProcessEnv = process.env): DataSou
       installExtensions: false,
       migrations: POSTGRES_MIGRATIONS,
       // Raw SQL in migrations names no schema: the search path puts it in the right one.
-      extra: { max: Number(env.DATABASE_POOL_SIZE) || 10, ...(schema && { options: `-c search_path=${schema}` }) },
+      extra: { max: poolSize(env.DATABASE_POOL_SIZE), ...(schema && { options: `-c search_path=${schema}` }) },
     };
   }
   return {
@@ -59,3 +59,12 @@ export function createDataSource(env: NodeJS.ProcessEnv = process.env): DataSour
 }
 
 export default createDataSource();
+
+/** DATABASE_POOL_SIZE: connections per instance, 10 unless set; anything but a positive integer is refused. */
+function poolSize(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 10;
+  const size = Number(raw);
+  if (!Number.isInteger(size) || size < 1)
+    throw new Error(`DATABASE_POOL_SIZE must be a positive integer, not "${raw}"`);
+  return size;
+}

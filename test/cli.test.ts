@@ -1,6 +1,8 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { gql } from './helpers/harness';
 import { killServers, runCli, serve } from './helpers/cli';
-import { createTestStore, storeName, type TestStore } from './helpers/store';
+import { createTestStore, storeName, usingPostgres, type TestStore } from './helpers/store';
 
 /** The operator commands, run as the real executable against a real, empty store. */
 describe(`rolegate operator commands (${storeName})`, () => {
@@ -62,6 +64,37 @@ describe(`rolegate operator commands (${storeName})`, () => {
     });
     const second = await runCli(['init', '--account', 'acme', '--admin-email', 'x@acme.test'], env);
     expect(second).toMatchObject({ code: 1, stdout: '', stderr: 'ALREADY_EXISTS: account "acme" already exists\n' });
+  });
+
+  it('answers what an operator gets wrong with a coded line: a bad port, a busy port, an unreachable store, bad settings', async () => {
+    const badPort = await runCli(['serve', '--port', 'abc'], env);
+    expect([badPort.code, badPort.stderr]).toEqual([1, 'BAD_USER_INPUT: the port must be 0 to 65535, not "abc"\n']);
+
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = busy.address() as AddressInfo;
+      const taken = await runCli(['serve', '--host', '127.0.0.1', '--port', String(port)], env);
+      expect(taken.code).toBe(1);
+      expect(taken.stderr).toMatch(/^UNAVAILABLE: listen EADDRINUSE.*\n$/);
+    } finally {
+      busy.close();
+    }
+
+    const nowhere = { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test', ROLEGATE_DB: '' };
+    const unreachable = await runCli(['migrate'], nowhere);
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/^UNAVAILABLE: connect ECONNREFUSED 127\.0\.0\.1:1\n$/);
+
+    const pool = await runCli(['migrate'], { ...nowhere, DATABASE_POOL_SIZE: 'abc' });
+    expect(pool.stderr).toBe('ERROR: DATABASE_POOL_SIZE must be a positive integer, not "abc"\n');
+
+    if (usingPostgres) {
+      const missing = await runCli(['migrate'], { ...env, DATABASE_SCHEMA: 'rg_no_such_schema' });
+      expect(missing.stderr).toBe(
+        'FAILED_PRECONDITION: schema "rg_no_such_schema" does not exist (create it first: CREATE SCHEMA <name>)\n',
+      );
+    }
   });
 
   it('account create and update manage accounts; bad input exits non-zero with a coded line', async () => {

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import type { DataSource } from 'typeorm';
 import type { RunningServer } from '../server';
 import type { CreatedAccount } from '../services/accounts';
+import { CliError } from './client';
 import { print, type OutputFormat } from './output';
 
 const core = (): typeof import('./operator-core') => require('./operator-core');
@@ -46,6 +47,14 @@ function parseBoolean(value: string): boolean {
 
 /** Operator commands: direct database access, for whoever runs the gateway. */
 /** Registers the operator commands; returns the `api-key` group, which the client commands join. */
+/** --port / PORT: an integer from 0 (any free port) to 65535. */
+function portNumber(raw: string): number {
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535)
+    throw new CliError('BAD_USER_INPUT', `the port must be 0 to 65535, not "${raw}"`);
+  return port;
+}
+
 export function registerOperatorCommands(program: Command, output: Out): Command {
   program
     .command('serve')
@@ -77,7 +86,7 @@ export function registerOperatorCommands(program: Command, output: Out): Command
           if (!(isCodedError(error) && error.extensions.code === 'ALREADY_EXISTS')) throw error;
         }
       }
-      server = await startServer({ db, port: Number(opts.port), host: opts.host });
+      server = await startServer({ db, port: portNumber(opts.port), host: opts.host });
       logger.info({ url: server.url }, 'Rolegate is serving');
       if (output() === 'text') process.stdout.write(`Rolegate is serving GraphQL at ${server.url}\n`);
     });
