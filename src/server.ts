@@ -51,11 +51,14 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   if (CLIENT_ERROR_CODES.has(code) || REQUEST_ERROR_CODES.has(code)) {
     const { http: _http, stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
     if (code === 'GRAPHQL_VALIDATION_FAILED' && BAD_LITERAL.test(formatted.message)) code = 'BAD_USER_INPUT';
+    // graphql-armor words its depth, alias and directive limits as syntax errors; they are not.
+    const unprefixed =
+      code === 'GRAPHQL_VALIDATION_FAILED' ? formatted.message.replace(/^Syntax Error: /, '') : formatted.message;
     // The parser's own failures (a stack overflow on absurd nesting) are not for clients to read.
     const message =
       code === 'GRAPHQL_PARSE_FAILED' && !formatted.message.startsWith('Syntax Error')
         ? 'Syntax Error: the document could not be parsed (is it nested too deeply?)'
-        : formatted.message;
+        : unprefixed;
     return {
       // No "Did you mean ...?": suggestions would map the schema for a prober.
       message: message.replace(/^Context creation failed: /, '').replace(/ ?Did you mean .*\?$/, ''),
