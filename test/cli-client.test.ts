@@ -156,6 +156,12 @@ describe(`rolegate client commands (${storeName})`, () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ id: 'withheld', endpointUrl: null });
     expect(result.stderr).toBe('note: deployment.endpointUrl withheld: FORBIDDEN: requires RESOURCES_MANAGE_ANY\n');
+    // In text too: the field is there, empty, and the note says why.
+    const text = await as(mine, 'deployment', 'get', 'withheld');
+    expect(text.stdout).toMatch(/^ENDPOINT URL: +-?$/m);
+    expect(text.stderr).toBe(result.stderr);
+    const own = await as(theirs, 'deployment', 'get', 'withheld');
+    expect(own.stdout).toMatch(/^ENDPOINT URL: +https:\/\/w\.example$/m);
   });
 
   it("denies a contributor deleting another's resource", async () => {

@@ -20,6 +20,8 @@ interface KindCli {
   flags: Flag[];
   selection: string;
   columns: Record<string, string>;
+  /** Fields `get` shows besides the columns: too wide for a list. */
+  details?: Record<string, string>;
 }
 
 const COMMON = 'id name displayName createdBy { id } createdAt updatedAt viewerCanUpdate viewerCanDelete';
@@ -46,6 +48,7 @@ const KINDS: Record<ResourceTypeName, KindCli> = {
       maxReplicas: 'MAX',
       createdBy: 'CREATED BY',
     },
+    details: { endpointUrl: 'ENDPOINT URL' },
   },
   Model: {
     flags: [
@@ -65,6 +68,7 @@ const KINDS: Record<ResourceTypeName, KindCli> = {
     ],
     selection: `${COMMON} format exampleCount sourceUri`,
     columns: { id: 'ID', format: 'FORMAT', exampleCount: 'EXAMPLES', createdBy: 'CREATED BY' },
+    details: { sourceUri: 'SOURCE URI' },
   },
   FineTuningJob: {
     flags: [
@@ -107,6 +111,7 @@ export function registerResourceCommands(program: Command, ctx: ClientContext): 
     const noun = kebab(kind.type).replace(/-/g, ' ');
     const labels = {
       ...cli.columns,
+      ...cli.details,
       name: 'NAME',
       viewerCanUpdate: 'YOU MAY UPDATE',
       viewerCanDelete: 'YOU MAY DELETE',
