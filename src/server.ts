@@ -96,6 +96,14 @@ const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
   if (res.headersSent) return next(err);
   const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
   if (status === 500) logger.error({ err }, 'request failed before GraphQL');
+  if (err?.type === 'charset.unsupported' || err?.type === 'encoding.unsupported') {
+    return sendError(
+      res,
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Request bodies are JSON in UTF-8, plain or compressed with gzip, deflate or br',
+    );
+  }
   const message =
     err?.type === 'entity.parse.failed'
       ? 'The request body is not valid JSON'

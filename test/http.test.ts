@@ -59,6 +59,13 @@ describe(`GraphQL over HTTP (${storeName})`, () => {
       body: 'query=x',
     });
     expect(form.status).toBe(415);
+    for (const headers of <Record<string, string>[]>[
+      { 'content-type': 'application/json; charset=latin1' },
+      { 'content-type': 'application/json', 'content-encoding': 'compress' },
+    ]) {
+      const other = await request({ method: 'POST', headers: { ...auth(), ...headers }, body });
+      expect([other.status, await code(other)]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    }
     const anonymous = await request({ method: 'POST', headers: { 'content-type': 'text/plain' }, body });
     expect(anonymous.status).toBe(401);
   });
