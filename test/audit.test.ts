@@ -118,6 +118,13 @@ describe(`audit trail (${storeName})`, () => {
     ]);
   });
 
+  it('cuts an overlong target to 200 characters without splitting one', async () => {
+    const user = await h.actor('USER');
+    await h.gql(user.key, 'mutation($id: ID!) { deleteModel(id: $id) }', { id: `${'a'.repeat(196)}${'😀'.repeat(5)}` });
+    const [event] = await eventsOf(user);
+    expect(event.target).toBe(`${'a'.repeat(196)}😀...`);
+  });
+
   it('never records a secret', async () => {
     const user = await h.actor('USER');
     const created = await h.gql(user.key, 'mutation { createApiKey(input: { displayName: "k" }) { key } }');

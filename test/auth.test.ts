@@ -112,11 +112,13 @@ describe('authentication', () => {
     });
     // PostgreSQL only: SQLite has no search path (its run of this file has no such case).
     const onPostgres = usingPostgres ? it : () => undefined;
-    onPostgres('a role, in SQL typed in a session with its own search path', async () => {
+    onPostgres('a role, in SQL typed in a session with its own search path and its own auth_epochs', async () => {
       const client = new Client({ connectionString: process.env.DATABASE_URL });
       await client.connect();
       try {
         const schema = h.store.env.DATABASE_SCHEMA;
+        // A temporary table of the same name must not catch the trigger's update.
+        await client.query(`CREATE TEMP TABLE "auth_epochs" ("accountPk" text, "token" text)`);
         await client.query(`UPDATE "${schema}"."users" SET "role" = 'USER' WHERE "pk" = $1`, [user.user.pk]);
       } finally {
         await client.end();
@@ -151,6 +153,12 @@ describe('authentication', () => {
       const [key] = await h.db.getRepository(ApiKey).findBy({ secretHash: hashApiKey(user.key) });
       await replace('api_keys', key.pk, `"revokedAt" = datetime('now')`);
       await expectUnauthenticated({ authorization: `Bearer ${user.key}` });
+    });
+    onSqlite("a user of another account, removed by UPDATE OR REPLACE's clash", async () => {
+      const other = await createAccount(h.db, { id: 'clash', adminEmail: 'a@clash.test' });
+      expect((await h.gql(other.apiKey, WHO)).status).toBe(200);
+      await h.db.query(`UPDATE OR REPLACE "users" SET "pk" = ? WHERE "pk" = ?`, [other.user.pk, user.user.pk]);
+      await expectUnauthenticated({ authorization: `Bearer ${other.apiKey}` });
     });
   });
 

@@ -43,7 +43,11 @@ export function auditedMutations(schema: GraphQLSchema): Record<string, Record<s
   return { Mutation: Object.fromEntries(fields.map((field) => [field, mark])) };
 }
 
-const clip = (text: string) => (text.length > 200 ? `${text.slice(0, 197)}...` : text);
+/** Cut to the column's 200 characters, counting code points so no character is split. */
+const clip = (text: string) => {
+  const characters = [...text];
+  return characters.length > 200 ? `${characters.slice(0, 197).join('')}...` : text;
+};
 
 function outcomeOf(errors: readonly ResultError[]): Pick<AuditEvent, 'outcome' | 'permission' | 'errorCode'> {
   const error = errors[0];

@@ -12,13 +12,14 @@ export class AuthEpochs1796500000001 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     const token = `md5(random()::text || clock_timestamp()::text)`;
-    // The schema the tables go to, by name: "$user" in a search path would be read per session.
+    // The schema the tables go to, by name ("$user" in a search path would be read per session),
+    // and pg_temp last: otherwise a session's temporary table could stand in for auth_epochs.
     const [{ schema }] = (await queryRunner.query(`SELECT quote_ident(current_schema()) AS schema`)) as {
       schema: string;
     }[];
     const fn = (name: string, body: string) =>
       queryRunner.query(
-        `CREATE FUNCTION "${name}"() RETURNS trigger LANGUAGE plpgsql SET search_path = ${schema} AS $$ BEGIN ${body} RETURN NULL; END $$`,
+        `CREATE FUNCTION "${name}"() RETURNS trigger LANGUAGE plpgsql SET search_path = ${schema}, pg_temp AS $$ BEGIN ${body} RETURN NULL; END $$`,
       );
     await queryRunner.query(
       `CREATE TABLE "auth_epochs" ("accountPk" character varying(36) NOT NULL, "token" character varying(32) NOT NULL, CONSTRAINT "PK_auth_epochs" PRIMARY KEY ("accountPk"))`,

@@ -36,6 +36,8 @@ export class AuthEpochs1796500000000 implements MigrationInterface {
       // BEFORE, so a row that INSERT OR REPLACE is about to remove still names its account.
       ['users_insert', `BEFORE INSERT ON "users" BEGIN ${replacing('users', '"pk" = NEW."pk"')} END`],
       ['users_update', `AFTER UPDATE ON "users" BEGIN ${bump('OLD."accountPk"', 'NEW."accountPk"')} END`],
+      // UPDATE OR REPLACE can remove another row (another account's) that clashes on a key.
+      ['users_replace', `BEFORE UPDATE OF "pk" ON "users" BEGIN ${replacing('users', '"pk" = NEW."pk"')} END`],
       ['users_delete', `AFTER DELETE ON "users" BEGIN ${bump('OLD."accountPk"')} END`],
       [
         'api_keys_insert',
@@ -45,6 +47,10 @@ export class AuthEpochs1796500000000 implements MigrationInterface {
         'api_keys_update',
         `AFTER UPDATE OF ${keyColumns} ON "api_keys" BEGIN ${bump('OLD."accountPk"', 'NEW."accountPk"')} END`,
       ],
+      [
+        'api_keys_replace',
+        `BEFORE UPDATE OF "pk", "secretHash" ON "api_keys" BEGIN ${replacing('api_keys', '"pk" = NEW."pk" OR "secretHash" = NEW."secretHash"')} END`,
+      ],
       ['api_keys_delete', `AFTER DELETE ON "api_keys" BEGIN ${bump('OLD."accountPk"')} END`],
     ];
     for (const [name, body] of triggers) await queryRunner.query(`CREATE TRIGGER "auth_epoch_${name}" ${body}`);
@@ -52,7 +58,7 @@ export class AuthEpochs1796500000000 implements MigrationInterface {
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of ['accounts', 'users', 'api_keys']) {
-      for (const event of ['insert', 'update', 'delete']) {
+      for (const event of ['insert', 'update', 'delete', ...(table === 'accounts' ? [] : ['replace'])]) {
         await queryRunner.query(`DROP TRIGGER "auth_epoch_${table}_${event}"`);
       }
     }
