@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
+import type { IMiddlewareTypeMap } from 'graphql-middleware';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AuditEvent, AuditOutcome } from '../entities';
@@ -31,7 +32,7 @@ function targetOf(args: Record<string, unknown>): string | null {
  * variables are all seen as execution sees them; a mutation after one whose non-null
  * error ended the operation is never reached, and is never recorded.
  */
-export function auditedMutations(schema: GraphQLSchema): Record<string, Record<string, unknown>> {
+export function auditedMutations(schema: GraphQLSchema): IMiddlewareTypeMap<unknown, RequestContext> {
   const mark = (
     resolve: GraphQLFieldResolver<unknown, RequestContext>,
     ...[parent, args, ctx, info]: Parameters<GraphQLFieldResolver<unknown, RequestContext>>

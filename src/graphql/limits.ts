@@ -104,8 +104,8 @@ export function operationCost(
   const variables = request.variables ?? {};
   let perDocument: Map<string, number> | undefined;
   if (Object.keys(variables).length === 0) {
-    perDocument = fixedCosts.get(document) ?? new Map<string, number>();
-    fixedCosts.set(document, perDocument);
+    perDocument = fixedCosts.get(document);
+    if (!perDocument) fixedCosts.set(document, (perDocument = new Map()));
   }
   let cost = costs.get(request) ?? perDocument?.get(operationName ?? '');
   if (cost === undefined) {

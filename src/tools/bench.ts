@@ -62,7 +62,7 @@ interface Fixture {
   keys: { contributor: string; user: string };
 }
 
-export async function seed(file: string): Promise<Fixture> {
+async function seed(file: string): Promise<Fixture> {
   const db = await openStore({ ...process.env, DATABASE_URL: '', ROLEGATE_DB: file });
   const { account } = await createAccount(db, { id: 'bench', adminEmail: 'admin@bench.test', granularRoles: true });
   const make = (id: string, role: 'CONTRIBUTOR' | 'USER') =>
@@ -106,7 +106,7 @@ async function serveChild(flavour: string, file: string): Promise<void> {
 }
 
 /** The baseline: the same schema and resolvers, no shield, no limits, no audit, a fixed caller. */
-export async function startBaseline(db: DataSource, port = 0): Promise<number> {
+async function startBaseline(db: DataSource): Promise<number> {
   const users = db.getRepository(User);
   const viewers = new Map<string, Awaited<ReturnType<typeof fixedViewer>>>();
   async function fixedViewer(id: string) {
@@ -133,7 +133,7 @@ export async function startBaseline(db: DataSource, port = 0): Promise<number> {
       context: async ({ req }) => createContext(db, viewers.get(String(req.headers['x-bench-as'])) as never),
     }),
   );
-  await new Promise<void>((resolve) => httpServer.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   return (httpServer.address() as AddressInfo).port;
 }
 
@@ -155,9 +155,16 @@ interface Result {
   errors: number;
 }
 
+/** Rolegate reads the key; the baseline, which has no authentication, answers as `x-bench-as`. */
+const headersFor = (key: string, as: string) => ({
+  'content-type': 'application/json',
+  authorization: `Bearer ${key}`,
+  'x-bench-as': as,
+});
+
 let sequence = 0;
 function run(port: number, key: string, as: string, query: string, duration = SECONDS): Promise<Result> {
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-bench-as': as };
+  const headers = headersFor(key, as);
   const mutation = (kind: number) => {
     const id = `b${process.pid}-${++sequence}`;
     // Each request creates, updates or deletes, in turn, so the table stays about the same size.
@@ -212,7 +219,7 @@ async function probe(port: number, key: string, as: string, query: string): Prom
   });
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-bench-as': as },
+    headers: headersFor(key, as),
     body,
   });
   const result = (await response.json()) as { data?: unknown; errors?: unknown[] };
@@ -310,7 +317,7 @@ async function main(): Promise<void> {
 
 if (process.argv[2] === '--serve') {
   void serveChild(process.argv[3], process.argv[4]);
-} else if (require.main === module) {
+} else {
   main().catch((error) => {
     process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);
